@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CollaboratorsConfig(AppConfig):
+    name = "collaborators"
+    verbose_name = "Workspaces and people"

@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views import defaults
+
+from collaborators.api_support import json_error
+from collaborators.urls import auth_urlpatterns
+
+from .health import healthz
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("api/", include("config.api_urls")),
+    path("accounts/", include(auth_urlpatterns)),
+    path("", include("collaborators.urls")),
+    path("w/<slug:workspace_slug>/releases/", include("releases.urls")),
+    path("w/<slug:workspace_slug>/audio/", include("audio.urls")),
+    path("w/<slug:workspace_slug>/rights/", include("rights.urls")),
+    path("w/<slug:workspace_slug>/analytics/", include("analytics.urls")),
+]
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return json_error(404, "Not found.", "not_found")
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return json_error(500, "Something went wrong on our side; it has been logged.", "error")
+    return defaults.server_error(request)
