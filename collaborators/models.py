@@ -282,8 +282,9 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        super().clean()
+    def normalize(self) -> None:
+        """Put email and identifiers in their stored form. Runs before validation, so a
+        spaced-out ISNI is judged by its 16 characters, not its 19."""
         self.email = (self.email or "").strip().lower()
         # Stored in their compact form so that the same identifier always compares equal.
         for field, normalize in (("isni", isni_normalize), ("ipi", ipi_normalize)):
@@ -291,6 +292,10 @@ class Person(models.Model):
             if value:
                 with contextlib.suppress(IdentifierError):  # the field validator reports it
                     setattr(self, field, normalize(value))
+
+    def clean_fields(self, exclude: object = None) -> None:
+        self.normalize()
+        super().clean_fields(exclude=exclude)
 
     @property
     def role_list(self) -> list[str]:

@@ -356,7 +356,11 @@ def invitation_from_token(token: str) -> Invitation:
 def invitation_accept(*, token: str, user: User) -> Membership:
     """Turn an invitation into a membership for ``user``. Single use, race-safe."""
     found = invitation_from_token(token)
-    invitation = Invitation.objects.select_for_update().select_related("workspace").get(pk=found.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("workspace")
+        .get(pk=found.pk)
+    )
     if invitation.accepted_at or invitation.revoked_at:
         raise InvitationError("This invitation has already been used.")
     if invitation.email.lower() != user.email.lower():
@@ -397,7 +401,9 @@ def invitation_send_email(*, invitation_id: int) -> bool:
     """
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            # Lock only the invitation: PostgreSQL refuses FOR UPDATE on the nullable side of
+            # the outer join to invited_by.
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("workspace", "invited_by")
             .filter(pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True)
             .filter(revoked_at__isnull=True)

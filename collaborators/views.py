@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -63,7 +62,7 @@ def lockout_response(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRes
     text = "Too many failed logins. Wait 15 minutes, or reset your password."
     if request.path.startswith("/api/"):
         return json_error(429, text, "throttled")
-    return TemplateResponse(request, "registration/locked_out.html", {"text": text}, status=429)
+    return render(request, "registration/locked_out.html", {"text": text}, status=429)
 
 
 @login_required

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import time
 
+from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-
-from .celery import app as celery_app
+from kombu import Connection
 
 
 def database_ok() -> tuple[bool, str]:
@@ -23,15 +23,16 @@ def database_ok() -> tuple[bool, str]:
 
 
 def broker_ok() -> tuple[bool, str]:
-    options = celery_app.conf.broker_transport_options or {}
-    if str(celery_app.conf.broker_url).startswith("filesystem://"):
+    url = settings.CELERY_BROKER_URL
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    if url.startswith("filesystem://"):
         # The embedded broker is a folder: reachable means it exists and we can write to it.
         folder = options.get("data_folder_out", "")
         if folder and os.path.isdir(folder) and os.access(folder, os.W_OK):
             return True, "ok"
         return False, "broker folder missing or not writable"
     try:
-        with celery_app.connection_for_write() as conn:
+        with Connection(url, transport_options=options, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
     except Exception as exc:
         return False, exc.__class__.__name__

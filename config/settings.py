@@ -26,7 +26,7 @@ DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 PRODUCTION = DJANGO_ENV == "production"
 
 DATA_DIR = Path(env.str("LINER_DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
-for sub in ("media", "broker", "logs", "tmp"):
+for sub in ("media", "broker", "broker-control", "logs", "tmp", "static"):
     (DATA_DIR / sub).mkdir(parents=True, exist_ok=True)
 
 
@@ -129,6 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if env.str("LINER_DATABASE_NAME", default=""):
+    # Lets a worker started by the test suite use the test database (see tests/conftest.py).
+    DATABASES["default"]["NAME"] = env.str("LINER_DATABASE_NAME")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -154,7 +157,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LINER_LOGIN_COOLOFF_MINUTES", def
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "collaborators.views.lockout_response"
 AXES_ENABLED = env.bool("LINER_LOGIN_THROTTLE", default=True)
 AXES_IPWARE_PROXY_COUNT = env.int("LINER_PROXY_COUNT", default=0) or None
 
@@ -225,6 +228,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": _broker_dir,
         "data_folder_out": _broker_dir,
         "processed_folder": str(DATA_DIR / "broker-processed"),
+        # Broadcast/control messages (worker pings, remote control) also stay under DATA_DIR.
+        "control_folder": str(DATA_DIR / "broker-control"),
         "store_processed": False,
     }
 else:

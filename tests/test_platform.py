@@ -1,0 +1,97 @@
+"""Health, the OpenAPI schema, production settings."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_healthz_ok(client, db):
+    r = client.get("/healthz")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["database"]["ok"] and body["broker"]["ok"] and body["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "url, options",
+    [
+        ("redis://127.0.0.1:1/0", {}),  # nothing listens on port 1
+        ("amqp://guest:guest@127.0.0.1:1//", {}),
+        ("filesystem://", {"data_folder_out": "/nonexistent/broker"}),
+    ],
+)
+def test_healthz_503_when_broker_is_down(client, db, settings, url, options):
+    settings.CELERY_BROKER_URL = url
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = options
+    r = client.get("/healthz")
+    assert r.status_code == 503
+    assert r.json()["broker"]["ok"] is False and r.json()["database"]["ok"] is True
+
+
+def test_healthz_503_when_database_is_down(client, db, settings):
+    from django.db import connections
+
+    conn = connections["default"]
+    saved = dict(conn.settings_dict)
+    conn.close()
+    if conn.vendor == "sqlite":
+        conn.settings_dict["NAME"] = "/nonexistent-dir/liner.sqlite3"
+    else:
+        conn.settings_dict["PORT"] = "1"
+    try:
+        r = client.get("/healthz")
+    finally:
+        conn.close()
+        conn.settings_dict.update(saved)
+    assert r.status_code == 503
+    assert r.json()["database"]["ok"] is False
+
+
+def test_schema_builds_without_warnings(tmp_path):
+    out = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    text = out.read_text()
+    for path in ("/api/auth/token/", "/api/workspaces/{workspace_slug}/people/", "Error"):
+        assert path in text
+
+
+def test_docs_pages_serve_local_assets(client, db):
+    r = client.get("/api/docs/")
+    assert r.status_code == 200
+    assert b"cdn" not in r.content.lower()
+    assert b"/static/drf_spectacular_sidecar/" in r.content
+
+
+def _manage(*args, env_extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+PROD = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "k7#Pq!x9Zr2mWv$Lt8Ny4Bc6Hd0Fg3Js5Ue1Oa-Ri+Tk=Yw%Qe^Mz&Xp*Cs(Dn)Vb",
+    "DJANGO_ALLOWED_HOSTS": "liner.example.com",
+}
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_extra=PROD)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    env = {k: v for k, v in PROD.items() if k != missing}
+    result = _manage("check", env_extra=env)
+    assert result.returncode != 0
+    assert f"{missing} is not set" in result.stderr
