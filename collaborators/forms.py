@@ -124,7 +124,7 @@ class InviteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=2000,
-        label="Personal note (optional)",
+        label="Personal note",
     )
 
     def __init__(self, *args: object, roles: list[str], **kwargs: object) -> None:
