@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from typing import TypeVar
+
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 
 from .models import Invitation, Membership, Person, User, Workspace
 from .permissions import Action, require
+
+T = TypeVar("T", bound=Model)
 
 
 def access_workspace(*, user: User, slug: str, action: Action = Action.WORKSPACE_VIEW) -> Workspace:
@@ -64,12 +68,17 @@ def people_list(*, workspace: Workspace, search: str = "", role: str = "") -> Qu
     return qs
 
 
+def _one_or_404(qs: QuerySet[T], pk: int | str, what: str) -> T:
+    """The row ``pk`` of an already workspace-scoped queryset; anything else is a 404."""
+    try:
+        return qs.get(pk=int(pk))
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(f"No such {what} in this workspace.") from exc
+
+
 def access_person(*, workspace: Workspace, person_id: int | str) -> Person:
     """A person of this workspace (the caller already passed access_workspace), or 404."""
-    try:
-        return people_list(workspace=workspace).get(pk=int(person_id))
-    except (Person.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such person in this workspace.") from exc
+    return _one_or_404(people_list(workspace=workspace), person_id, "person")
 
 
 def members_list(*, workspace: Workspace) -> QuerySet[Membership]:
@@ -81,10 +90,7 @@ def members_list(*, workspace: Workspace) -> QuerySet[Membership]:
 
 
 def access_membership(*, workspace: Workspace, membership_id: int | str) -> Membership:
-    try:
-        return members_list(workspace=workspace).get(pk=int(membership_id))
-    except (Membership.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such member in this workspace.") from exc
+    return _one_or_404(members_list(workspace=workspace), membership_id, "member")
 
 
 def invitations_list(*, workspace: Workspace) -> QuerySet[Invitation]:
@@ -92,7 +98,4 @@ def invitations_list(*, workspace: Workspace) -> QuerySet[Invitation]:
 
 
 def access_invitation(*, workspace: Workspace, invitation_id: int | str) -> Invitation:
-    try:
-        return invitations_list(workspace=workspace).get(pk=int(invitation_id))
-    except (Invitation.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such invitation in this workspace.") from exc
+    return _one_or_404(invitations_list(workspace=workspace), invitation_id, "invitation")

@@ -75,12 +75,14 @@ urlpatterns = [
     ),
     path(
         "w/<slug:workspace_slug>/invitations/<int:invitation_id>/revoke/",
-        views.invitation_revoke,
+        views.invitation_action,
+        {"verb": "revoke"},
         name="invitation-revoke",
     ),
     path(
         "w/<slug:workspace_slug>/invitations/<int:invitation_id>/resend/",
-        views.invitation_resend,
+        views.invitation_action,
+        {"verb": "resend"},
         name="invitation-resend",
     ),
 ]

@@ -286,31 +286,24 @@ def member_remove(request: HttpRequest, workspace: Workspace, membership_id: int
     return redirect("members", workspace_slug=workspace.slug)
 
 
-@require_POST
-@workspace_page(Action.MEMBERS_MANAGE)
-def invitation_revoke(
-    request: HttpRequest, workspace: Workspace, invitation_id: int
-) -> HttpResponse:
-    invitation = selectors.access_invitation(workspace=workspace, invitation_id=invitation_id)
-    return _member_action(
-        request,
-        workspace,
-        lambda: services.invitation_revoke(actor=workspace.membership, invitation=invitation),
-        f"Invitation to {invitation.email} withdrawn.",
-    )
+_INVITATION_ACTIONS = {
+    "revoke": (services.invitation_revoke, "Invitation to {email} withdrawn."),
+    "resend": (services.invitation_resend, "Invitation to {email} sent again."),
+}
 
 
 @require_POST
 @workspace_page(Action.MEMBERS_MANAGE)
-def invitation_resend(
-    request: HttpRequest, workspace: Workspace, invitation_id: int
+def invitation_action(
+    request: HttpRequest, workspace: Workspace, invitation_id: int, verb: str
 ) -> HttpResponse:
+    service, done = _INVITATION_ACTIONS[verb]
     invitation = selectors.access_invitation(workspace=workspace, invitation_id=invitation_id)
     return _member_action(
         request,
         workspace,
-        lambda: services.invitation_resend(actor=workspace.membership, invitation=invitation),
-        f"Invitation to {invitation.email} sent again.",
+        lambda: service(actor=workspace.membership, invitation=invitation),
+        done.format(email=invitation.email),
     )
 
 

@@ -205,3 +205,25 @@ def test_seed_demo_is_idempotent(db):
         "engineer@liner.test": "member",
     }
     assert User.objects.get(email="artist@liner.test").check_password("pw-for-tests-123")
+
+
+def test_withdraw_and_resend_from_the_members_page(client, owner, workspace):
+    from collaborators import services
+    from collaborators.models import Invitation
+
+    actor = Membership.objects.get(user=owner, workspace=workspace)
+    inv = services.invitation_create(
+        workspace=workspace, actor=actor, email="guest@example.com", role="member"
+    )
+    old_key = inv.key
+    client.force_login(owner)
+    r = client.post(f"/w/{workspace.slug}/invitations/{inv.pk}/resend/", follow=True)
+    assert b"sent again" in r.content
+    inv.refresh_from_db()
+    assert inv.key != old_key
+    r = client.post(f"/w/{workspace.slug}/invitations/{inv.pk}/revoke/", follow=True)
+    assert b"withdrawn" in r.content
+    assert Invitation.objects.get(pk=inv.pk).revoked_at is not None
+    r = client.post(f"/w/{workspace.slug}/invitations/{inv.pk}/resend/", follow=True)
+    assert b"Only an open invitation can be resent." in r.content
+    assert client.get(f"/w/{workspace.slug}/invitations/{inv.pk}/revoke/").status_code == 405
