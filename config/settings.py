@@ -245,6 +245,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    # Re-send audio jobs a broker outage left queued, or a dead worker left running.
+    "audio-sweep": {"task": "audio.sweep", "schedule": 60.0},
+}
+
+# --- Audio ----------------------------------------------------------------------------------
+# A running job whose heartbeat is older than this lost its worker and may be taken over.
+AUDIO_JOB_STALE_SECONDS = env.int("LINER_AUDIO_JOB_STALE_SECONDS", default=120)
+# A job queued longer than this without starting is sent to the broker again by the sweep.
+AUDIO_JOB_REQUEUE_SECONDS = env.int("LINER_AUDIO_JOB_REQUEUE_SECONDS", default=300)
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
