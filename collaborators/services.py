@@ -88,7 +88,16 @@ def workspace_create(
         slug=slug or _unique_slug(name or ""),
     )
     workspace.full_clean()
-    workspace.save()
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                workspace.save()
+            break
+        except IntegrityError as exc:
+            # Someone took the same slug between our check and our insert: pick the next one.
+            if slug or attempt == 4:
+                raise ValidationError({"slug": "This address is taken; try another."}) from exc
+            workspace.slug = _unique_slug(workspace.name)
     Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
     return workspace
 
@@ -190,6 +199,16 @@ def _check_email_free(person: Person) -> None:
         raise ValidationError({"email": "Someone in your address book already has this email."})
 
 
+def _save_person(person: Person) -> None:
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:  # a concurrent save took the same email
+        raise ValidationError(
+            {"email": "Someone in your address book already has this email."}
+        ) from exc
+
+
 def _link_login(person: Person) -> None:
     """A contact whose email belongs to a member of the workspace is linked to that login."""
     if person.email and person.user_id is None:
@@ -207,7 +226,7 @@ def person_create(*, workspace: Workspace, roles: Iterable[str] = (), **fields: 
     person.full_clean(validate_constraints=False)
     _check_email_free(person)
     _link_login(person)
-    person.save()
+    _save_person(person)
     _set_roles(person, roles)
     return person
 
@@ -223,7 +242,7 @@ def person_update(
     person.full_clean(validate_constraints=False)
     _check_email_free(person)
     _link_login(person)
-    person.save()
+    _save_person(person)
     if roles is not None:
         _set_roles(person, roles)
     return person

@@ -228,3 +228,20 @@ def test_last_owner_cannot_leave_via_api(api, owner, workspace):
     m = Membership.objects.get(user=owner, workspace=workspace)
     r = api(owner).delete(f"/api/workspaces/{workspace.slug}/members/{m.pk}/")
     assert "at least one owner" in assert_error_shape(r, 400)["detail"]
+
+
+def test_oversized_api_body_is_a_400_in_the_error_shape(api, member, workspace, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    r = api(member).post(
+        f"/api/workspaces/{workspace.slug}/people/", {"name": "x" * 5000, "notes": "y" * 5000}
+    )
+    assert_error_shape(r, 400, "bad_request")
+    assert Person.objects.count() == 0
+
+
+def test_workspace_slug_collision_picks_the_next_free_one(db):
+    from collaborators import services
+
+    first = services.workspace_create(user=UserFactory(), name="Night Swim")
+    second = services.workspace_create(user=UserFactory(), name="Night Swim")
+    assert (first.slug, second.slug) == ("night-swim", "night-swim-2")
