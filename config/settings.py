@@ -174,7 +174,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = env.path("LINER_MEDIA_ROOT", default=DATA_DIR / "media")
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -255,6 +255,8 @@ CELERY_BEAT_SCHEDULE = {
 AUDIO_JOB_STALE_SECONDS = env.int("LINER_AUDIO_JOB_STALE_SECONDS", default=120)
 # A job queued longer than this without starting is sent to the broker again by the sweep.
 AUDIO_JOB_REQUEUE_SECONDS = env.int("LINER_AUDIO_JOB_REQUEUE_SECONDS", default=300)
+# Uploads larger than this are refused before they are stored (default 2 GB).
+AUDIO_MAX_UPLOAD_BYTES = env.int("LINER_AUDIO_MAX_UPLOAD_BYTES", default=2 * 1024**3)
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -286,6 +288,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "WorkspaceKindEnum": "collaborators.models.Workspace.Kind",
+        "JobKindEnum": "audio.models.Job.Kind",
+    },
     # Swagger UI and ReDoc are served from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

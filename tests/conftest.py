@@ -118,6 +118,58 @@ def assert_error_shape(response, status: int, code: str | None = None) -> dict:
 # --- A real Celery worker -------------------------------------------------------------------
 
 
+def spawn_worker(
+    log_path: Path, *, queue: str, extra_env: dict[str, str] | None = None, name: str = "test"
+) -> subprocess.Popen:
+    """Start a real ``celery worker`` process on the configured broker and the test database,
+    consuming ``queue``; returns once it is ready."""
+    from django.conf import settings
+    from django.db import connection
+
+    env = dict(os.environ)
+    env.update(
+        LINER_DATABASE_NAME=str(connection.settings_dict["NAME"]),
+        LINER_DATA_DIR=str(settings.DATA_DIR),
+        CELERY_QUEUE=queue,
+        **(extra_env or {}),
+    )
+    log = open(log_path, "w+b")  # noqa: SIM115
+    cmd = [
+        sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
+        "--loglevel", "INFO", "--queues", queue, "--without-gossip", "--without-mingle",
+        "--without-heartbeat", "--hostname", f"{name}-{os.getpid()}-{time.monotonic_ns()}@%h",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc.log = log  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        log.seek(0)
+        if b"ready." in log.read():
+            return proc
+        if proc.poll() is not None:
+            log.seek(0)
+            pytest.fail(f"The Celery worker exited at start:\n{log.read().decode()[-3000:]}")
+        time.sleep(0.2)
+    proc.kill()
+    pytest.fail("The Celery worker did not become ready within 60 s.")
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    proc.log.close()  # type: ignore[attr-defined]
+
+
+def worker_log(proc: subprocess.Popen) -> str:
+    proc.log.seek(0)  # type: ignore[attr-defined]
+    return proc.log.read().decode(errors="replace")  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict]:
     """A real ``celery worker`` process on the configured broker and the test database.
@@ -126,45 +178,20 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) 
     writes emails to a folder so a test can read what it sent.
     """
     from django.conf import settings
-    from django.db import connection
 
     mail_dir = tmp_path_factory.mktemp("worker-mail")
-    env = dict(os.environ)
-    env.update(
-        LINER_DATABASE_NAME=str(connection.settings_dict["NAME"]),
-        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        EMAIL_FILE_PATH=str(mail_dir),
-        LINER_DATA_DIR=str(settings.DATA_DIR),
-        CELERY_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
+    proc = spawn_worker(
+        tmp_path_factory.mktemp("worker-log") / "worker.log",
+        queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+        extra_env={
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(mail_dir),
+        },
     )
-    log = open(tmp_path_factory.mktemp("worker-log") / "worker.log", "w+b")  # noqa: SIM115
-    cmd = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-        "--loglevel", "INFO", "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
-        "--without-gossip", "--without-mingle", "--hostname", f"test-{os.getpid()}@%h",
-    ]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        log.seek(0)
-        if b"ready." in log.read():
-            break
-        if proc.poll() is not None:
-            log.seek(0)
-            pytest.fail(f"The Celery worker exited at start:\n{log.read().decode()[-3000:]}")
-        time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("The Celery worker did not become ready within 60 s.")
     try:
-        yield {"process": proc, "mail_dir": mail_dir, "log": log}
+        yield {"process": proc, "mail_dir": mail_dir, "log": proc.log}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop_worker(proc)
 
 
 def wait_for(predicate: Callable[[], object], timeout: float = 60, what: str = "condition"):

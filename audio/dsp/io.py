@@ -54,15 +54,16 @@ def bit_depth(subtype: str | None) -> int | None:
     return _BITS.get(subtype or "")
 
 
-def probe(path: PathLike, *, max_bytes: int | None = None) -> AudioInfo:
+def probe(path: PathLike, *, max_bytes: int | None = None, name: str | None = None) -> AudioInfo:
     """Describe an audio file, or raise AudioError saying in plain words why it is unusable.
 
     Checks: it exists and is not empty or over ``max_bytes``; libsndfile recognises it as one
     of the accepted formats; its header is sane (rate, channels, length); a WAV or AIFF holds
     the data its header promises; and its first and last blocks decode, which catches
-    compressed files cut short in transfer. Cheap on any size of file.
+    compressed files cut short in transfer. Cheap on any size of file. Messages call the file
+    ``name`` (the name the user knows it by), else the path's own name.
     """
-    name = os.path.basename(os.fspath(path))
+    name = name or os.path.basename(os.fspath(path))
     try:
         size = os.path.getsize(path)
     except OSError as exc:

@@ -136,6 +136,15 @@ def progress_reporter(job: Job, *, min_interval: float = 0.5) -> Progress:
     return report
 
 
+def scaled(progress: Progress, low: int, high: int, prefix: str = "") -> Progress:
+    """A progress callback for one stage of a job: its 0–100 maps onto ``low``–``high``."""
+
+    def report(percent: int, stage: str) -> None:
+        progress(low + (high - low) * max(0, min(100, percent)) // 100, prefix + stage)
+
+    return report
+
+
 def job_finish(*, job: Job, result: dict[str, Any]) -> Job:
     job.status, job.progress, job.stage = Job.Status.DONE, 100, "Done"
     job.result, job.finished_at = result, timezone.now()

@@ -191,9 +191,9 @@ def test_static_assets_come_from_the_app(client, owner, workspace):
 def test_seed_demo_is_idempotent(db):
     from django.core.management import call_command
 
-    call_command("seed_demo", "--password", "pw-for-tests-123")
+    call_command("seed_demo", "--password", "pw-for-tests-123", "--quick")
     counts = [m.objects.count() for m in (User, Workspace, Membership, Person)]
-    call_command("seed_demo", "--password", "pw-for-tests-123")
+    call_command("seed_demo", "--password", "pw-for-tests-123", "--quick")
     assert [m.objects.count() for m in (User, Workspace, Membership, Person)] == counts
     outsider = User.objects.get(email="outsider@liner.test")
     demo = Workspace.objects.get(slug="maya-lind")

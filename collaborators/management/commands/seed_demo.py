@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from collaborators import services
+from collaborators.demo import demo_seeders
 from collaborators.models import Membership, Person, User, Workspace
 from collaborators.permissions import Role
 
@@ -94,10 +95,35 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--password", default=DEMO_PASSWORD, help="Password of demo users.")
         parser.add_argument("--json", action="store_true", help="Print the logins as JSON.")
+        parser.add_argument(
+            "--quick",
+            action="store_true",
+            help="Only users, workspaces and people: skip the generated demo audio.",
+        )
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
-        password = options["password"]
+        with transaction.atomic():
+            demo, users = self._core(options["password"])
+        if not options["quick"]:
+            self._extras(demo, users["artist@liner.test"])
+        self._print_logins(options["password"], as_json=options["json"])
+
+    def _extras(self, demo: Workspace, owner: User) -> None:
+        """Each app's demo content (audio tracks, ...), with its background jobs run here and
+        now so the demo is complete before the first page is opened."""
+        from config.celery import app
+
+        eager = app.conf.task_always_eager
+        app.conf.task_always_eager = True
+        try:
+            for name, seeder in demo_seeders().items():
+                self.stderr.write(f"Demo {name}: generating …")
+                with transaction.atomic():
+                    seeder(workspace=demo, user=owner)
+        finally:
+            app.conf.task_always_eager = eager
+
+    def _core(self, password: str) -> tuple[Workspace, dict[str, User]]:
         users = {}
         for email, name in USERS:
             user = User.objects.filter(email=email).first()
@@ -134,14 +160,16 @@ class Command(BaseCommand):
                 roles=["label"],
                 notes="Belongs to Marchetti Records only.",
             )
+        return demo, users
 
+    def _print_logins(self, password: str, *, as_json: bool) -> None:
         logins = [
             {"email": "artist@liner.test", "role": "owner of Maya Lind"},
             {"email": "manager@liner.test", "role": "manager of Maya Lind"},
             {"email": "engineer@liner.test", "role": "member (guest engineer) of Maya Lind"},
             {"email": "outsider@liner.test", "role": "owner of Marchetti Records only"},
         ]
-        if options["json"]:
+        if as_json:
             self.stdout.write(json.dumps({"password": password, "logins": logins}))
             return
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with:"))
