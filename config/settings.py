@@ -173,6 +173,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "config.staticfinders.PackageFilesFinder",  # plotly.js from the plotly package
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("LINER_MEDIA_ROOT", default=DATA_DIR / "media")
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
