@@ -14,13 +14,13 @@ from .models import Job
 
 # The rows of a before/after table: key, label, unit.
 COMPARE_ROWS = (
-    ("integrated_lufs", "Integrated loudness", "LUFS"),
-    ("true_peak_dbtp", "True peak", "dBTP"),
-    ("sample_peak_dbfs", "Sample peak", "dBFS"),
-    ("loudness_range_lu", "Loudness range", "LU"),
-    ("plr_db", "Peak-to-loudness ratio", "dB"),
-    ("short_term_max_lufs", "Max short-term", "LUFS"),
-    ("clipped_samples", "Clipped samples", ""),
+    ("integrated_lufs", "Integrated loudness", "LUFS", 1),
+    ("true_peak_dbtp", "True peak", "dBTP", 1),
+    ("sample_peak_dbfs", "Sample peak", "dBFS", 1),
+    ("loudness_range_lu", "Loudness range", "LU", 1),
+    ("plr_db", "Peak-to-loudness ratio", "dB", 1),
+    ("short_term_max_lufs", "Max short-term", "LUFS", 1),
+    ("clipped_samples", "Clipped samples", "", 0),
 )
 PLOT_TARGETS = ("spotify", "apple-music", "broadcast-ebu")
 
@@ -70,15 +70,17 @@ def loudness_figure(analysis: dict[str, Any] | None) -> str | None:
 def master_view(job: Job, before: dict[str, Any] | None) -> dict[str, Any]:
     """A master job with what its page section needs: before/after rows, the verdicts for
     its profile, and the gain that plays the two at the same loudness."""
-    view: dict[str, Any] = {"job": job, "rows": [], "matched_gain_db": None}
+    slug = job.params.get("profile")
+    view: dict[str, Any] = {"job": job, "rows": [], "matched_gain_db": None,
+                            "profile_name": get_profile(slug).name if slug else ""}  # fmt: skip
     result = job.result or {}
     after = result.get("after")
     before = result.get("before") or before
     if not after or not before:
         return view
-    for key, label, unit in COMPARE_ROWS:
-        view["rows"].append({"label": label, "unit": unit, "before": before.get(key),
-                             "after": after.get(key)})  # fmt: skip
+    for key, label, unit, digits in COMPARE_ROWS:
+        view["rows"].append({"label": label, "unit": unit, "digits": digits,
+                             "before": before.get(key), "after": after.get(key)})  # fmt: skip
     slug = job.params.get("profile")
     if slug:
         view["verdict_before"] = verdict(slug, before)
