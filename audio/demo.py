@@ -33,7 +33,7 @@ class DemoTrack:
 TRACKS = (
     DemoTrack("Low Tide (mix 4).wav", 11, -9.0, 1.0, "spotify"),
     DemoTrack("Glasshouse (rough mix).wav", 23, -1.0, 1.0, None),
-    DemoTrack("Northern Line (club edit).wav", 37, 0.0, 3.0, "apple-music"),
+    DemoTrack("Northern Line (club edit).wav", 37, -0.1, 2.0, "apple-music"),
 )
 
 
