@@ -7,7 +7,7 @@ from running maxima, box filters and one-pole filters rather than a per-sample l
 
 The limiter guarantees its ceiling by construction: the required reduction is held over the
 look-ahead window, released from there, and smoothed by filters no longer than the
-look-ahead, so every control step's gain is at or below what the loudest 4× oversampled point
+look-ahead, so every control step's gain is at or below what the loudest oversampled point
 near it allows (see `limiter_reduction`).
 """
 
@@ -37,6 +37,7 @@ class LimiterSettings:
     lookahead_ms: float  # also the attack: the gain ramps down over this time
     release_ms: float  # fast release, for short peaks
     slow_release_ms: float  # for the part of the reduction that persists
+    hold_ms: float = 0.0  # a peak's reduction is held this long before it is released
     sustain_ms: float = 80.0  # averaging time that decides what "persists"
 
 
@@ -119,8 +120,9 @@ def limiter_reduction(
     """Gain reduction (dB) per control step that is at least ``required_db`` everywhere,
     with look-ahead attack and a two-speed release.
 
-    1. Hold: each step takes the largest requirement from one step before it to
-       ``look`` steps after it.
+    1. Hold: each step takes the largest requirement from ``hold_ms`` (at least one step)
+       before it to ``look`` steps after it. Holding for about half a bass period keeps the
+       gain from following the bass waveform, which would distort it.
     2. Release: the held reduction decays exponentially (in dB) with the fast release time;
        the part that lasts (its average over ``sustain_ms``) decays with the slow one; the
        larger of the two applies. Both only ever raise the reduction.
@@ -132,9 +134,11 @@ def limiter_reduction(
     j±1, between which the sample-rate gain is interpolated) contains step j.
     """
     look = max(int(round(settings.lookahead_ms * rate / 1000.0)), 2)
-    size = look + 2
-    held = ndimage.maximum_filter1d(required_db, size, mode="constant", cval=0.0,
-                                    origin=1 - size // 2)  # fmt: skip
+    back = max(int(round(settings.hold_ms * rate / 1000.0)), 1)
+    size = back + 1 + look  # window [j - back, j + look]
+    held = ndimage.maximum_filter1d(
+        required_db, size, mode="constant", cval=0.0, origin=back - size // 2
+    )
     released = _release(held, settings.release_ms, rate)
     if settings.slow_release_ms > settings.release_ms:
         sustained = one_pole(held, settings.sustain_ms, rate, initial=0.0)

@@ -36,8 +36,12 @@ class Band:
     q: float
 
     def as_dict(self) -> dict[str, object]:
-        return {"type": self.kind, "freq_hz": round(self.freq_hz, 1),
-                "gain_db": round(self.gain_db, 2), "q": round(self.q, 3)}  # fmt: skip
+        return {
+            "type": self.kind,
+            "freq_hz": round(self.freq_hz, 1),
+            "gain_db": round(self.gain_db, 2),
+            "q": round(self.q, 3),
+        }
 
 
 def peaking_sos(freq_hz: float, gain_db: float, q: float, rate: float) -> np.ndarray:
@@ -167,8 +171,9 @@ def fit_bands(grid: np.ndarray, curve: np.ndarray, rate: float, limit_db: float)
     if not np.any(np.abs(curve) > 0.05):
         return []
     centres = [f for f in BAND_CENTRES_HZ if f < 0.42 * rate]
-    unit = np.stack([_response_db([peaking_sos(f, 1.0, BAND_Q, rate)], grid, rate)
-                     for f in centres], axis=1)  # fmt: skip
+    unit = np.stack(
+        [_response_db([peaking_sos(f, 1.0, BAND_Q, rate)], grid, rate) for f in centres], axis=1
+    )
     # Smoothness: penalise differences between neighbouring bands, and size a little.
     k = len(centres)
     diff = np.diff(np.eye(k), axis=0)
@@ -185,8 +190,11 @@ def fit_bands(grid: np.ndarray, curve: np.ndarray, rate: float, limit_db: float)
     peak = float(np.abs(total).max())
     if peak > limit_db:
         gains *= limit_db / peak
-    return [Band("peak", f, float(g), BAND_Q) for f, g in zip(centres, gains, strict=True)
-            if abs(g) >= 0.1]  # fmt: skip
+    return [
+        Band("peak", f, float(g), BAND_Q)
+        for f, g in zip(centres, gains, strict=True)
+        if abs(g) >= 0.1
+    ]
 
 
 def _response_db(rows: list[np.ndarray], grid: np.ndarray, rate: float) -> np.ndarray:
