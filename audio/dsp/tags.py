@@ -24,6 +24,12 @@ copyright_p    TPRO, the "produced notice" (ID3v2.4     COPYRIGHT
 genre          TCON                                     GENRE
 artwork        APIC, type 3 (front cover)               METADATA_BLOCK_PICTURE, type 3
 =============  =======================================  ===================================
+
+The ℗ line goes in TPRO rather than TCOP: ID3v2.4 defines TCOP as the © (copyright) message
+and TPRO for the sound recording's ℗; both hold "year, space, holder", so the "℗ " is left
+out in the frame and put back on reading. TPRO exists only in v2.4, which is why every ID3
+tag here is v2.4 (readers limited to v2.3 show the other frames and skip it). Vorbis comments
+have no ℗ field of their own; COPYRIGHT carries the whole line, "℗" included.
 """
 
 from __future__ import annotations
@@ -81,6 +87,9 @@ def validate_tags(tags: dict[str, Any] | None) -> dict[str, Any]:
         if tags.get(key) not in (None, ""):
             out[key] = _number(key, tags[key], 1, 999)
     for number, total in (("track_number", "track_total"), ("disc_number", "disc_total")):
+        if total in out and number not in out:
+            # ID3 writes the pair as "n/total": a total alone has nowhere to go.
+            raise TagError(f"{_label(total)} is given without a {_label(number).lower()}.")
         if number in out and total in out and out[number] > out[total]:
             raise TagError(f"{_label(number)} {out[number]} is past the total of {out[total]}.")
     if tags.get("year") not in (None, ""):
@@ -181,14 +190,21 @@ def _artwork(value: Any) -> bytes:
     data = bytes(value)
     if len(data) > ARTWORK_MAX_BYTES:
         raise TagError("The artwork is over 10 MB.")
+    unreadable = "The artwork is not a JPEG or PNG image Liner can read, or it is damaged."
     try:
         with Image.open(io.BytesIO(data)) as image:
             fmt, size = image.format, image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise TagError("The artwork is not a JPEG or PNG image Liner can read.") from exc
+            image.verify()  # a PNG's every chunk checksum, up to its end marker
+        if fmt == "JPEG" and max(size) <= ARTWORK_MAX_PX:
+            # verify() reads nothing of a JPEG's picture data: decode it (at an eighth of the
+            # size, which still reads every byte) so a file cut short is caught here.
+            with Image.open(io.BytesIO(data)) as image:
+                image.draft("RGB", (max(1, size[0] // 8), max(1, size[1] // 8)))
+                image.load()
     except Image.DecompressionBombError as exc:
         raise TagError("The artwork's dimensions are absurd.") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise TagError(unreadable) from exc
     if fmt not in MIME:
         raise TagError(f"The artwork is {fmt}; use a JPEG or PNG image.")
     if max(size) > ARTWORK_MAX_PX:
