@@ -32,7 +32,10 @@ def workspace_page(
         ) -> HttpResponse:
             workspace = access_workspace(user=request.user, slug=workspace_slug, action=action)
             request.workspace = workspace  # type: ignore[attr-defined]
-            request.session[SESSION_KEY] = workspace.slug
+            if request.session.get(SESSION_KEY) != workspace.slug:
+                # Only on a change: an unconditional set saves the session on every request,
+                # a database write per progress poll.
+                request.session[SESSION_KEY] = workspace.slug
             return view(request, workspace, *args, **kwargs)
 
         return wrapper

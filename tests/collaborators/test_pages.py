@@ -227,3 +227,20 @@ def test_withdraw_and_resend_from_the_members_page(client, owner, workspace):
     r = client.post(f"/w/{workspace.slug}/invitations/{inv.pk}/resend/", follow=True)
     assert b"Only an open invitation can be resent." in r.content
     assert client.get(f"/w/{workspace.slug}/invitations/{inv.pk}/revoke/").status_code == 405
+
+
+def test_a_repeat_visit_does_not_rewrite_the_session(client, owner, workspace, other_workspace):
+    """The workspace is remembered in the session, but only saved when it changes: pages poll
+    job progress every second and each save is a database write."""
+    from django.contrib.sessions.models import Session
+
+    Membership.objects.create(workspace=other_workspace, user=owner, role="member")
+    client.force_login(owner)
+    assert client.get(f"/w/{workspace.slug}/").status_code == 200
+    key = client.session.session_key
+    saved = Session.objects.get(pk=key).expire_date
+    Session.objects.filter(pk=key).update(expire_date=saved.replace(microsecond=0))
+    assert client.get(f"/w/{workspace.slug}/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date == saved.replace(microsecond=0)
+    assert client.get(f"/w/{other_workspace.slug}/").status_code == 200
+    assert client.session["liner_workspace"] == other_workspace.slug
