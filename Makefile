@@ -36,7 +36,7 @@ test: lint
 	LINER_DATA_DIR=$${LINER_DATA_DIR:-$(CURDIR)/var/test} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/audio.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
