@@ -202,24 +202,27 @@ def master(
     while True:
         out_lufs = meter.integrated_lufs(x, rate)
         out_tp8 = meter.true_peak_dbtp(x, meter.STEERING_OVERSAMPLING)
+        out_tp_short = meter.cross_check_peak_dbtp(x)
+        hottest = max(out_tp8, out_tp_short)
         off = target_lufs - out_lufs
-        too_hot = out_tp8 > ceiling_dbtp - CHECK_MARGIN_DB
+        too_hot = hottest > ceiling_dbtp - CHECK_MARGIN_DB
         if (abs(off) <= LOUDNESS_TOLERANCE_LU or not reachable) and not too_hot:
             break
         if corrections >= MAX_CORRECTIONS:
             if too_hot:
                 # The ceiling is a promise, the loudness a target: trim the whole track.
-                trim_db = ceiling_dbtp - CHECK_MARGIN_DB - out_tp8
+                trim_db = ceiling_dbtp - CHECK_MARGIN_DB - hottest
                 x *= np.float32(10.0 ** (trim_db / 20.0))
                 gain_db += trim_db
                 out_lufs += trim_db
                 out_tp8 += trim_db
+                out_tp_short += trim_db
             break
         # Another, small pass over the output itself: its own peaks, the loudness error as
         # gain, a ceiling lowered by however much the last pass overshot, and what is left
         # of the limiting budget.
         corrections += 1
-        overshoot = max(out_tp8 - (ceiling_dbtp - CHECK_MARGIN_DB), 0.0)
+        overshoot = max(hottest - (ceiling_dbtp - CHECK_MARGIN_DB), 0.0)
         ceiling_internal -= overshoot
         fix = limit_to_target(
             x,
@@ -286,6 +289,7 @@ def master(
             "integrated_lufs": _r(out_lufs),
             "true_peak_dbtp": _r(out_tp),
             "true_peak_8x_dbtp": _r(out_tp8),
+            "true_peak_short_filter_dbtp": _r(out_tp_short),
         },
         "on_target": on_target,
         "elapsed_s": round(time.perf_counter() - started, 3),

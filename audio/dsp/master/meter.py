@@ -115,19 +115,28 @@ def _lufs(power: float) -> float:
 # reading of the master also stays under the ceiling. Reports give the 4× BS.1770 figure.
 STEERING_OVERSAMPLING = 8
 
+# Meters differ above about 20 kHz. Liner's interpolator (32 taps a phase) is flat to 19 kHz and
+# falls off above; the short filters of BS.1770-4's Annex 2 example (48 taps in all, 12 a phase)
+# and of libebur128 and ffmpeg pass more of the top octave. A limiter steered by one meter
+# piles its leftover peaks where that meter looks away: masters held at -1.1 dBTP by Liner's
+# reading read -0.91 to -0.95 in libebur128. So the result is also checked with a short filter
+# of the same design, and corrected until both readings hold the ceiling.
+CROSS_CHECK_TAPS = 12
+CROSS_CHECK_BETA = 5.0
 
-def interpolation_phases(factor: int) -> np.ndarray:
+
+def interpolation_phases(factor: int, *, taps: int = TAPS, beta: float = KAISER_BETA) -> np.ndarray:
     """Fractional-delay filters for the points between samples at ``factor``× oversampling,
-    shape (factor - 1, taps). At 4× these are `audio.dsp.peaks`'s own, so mastering measures
-    true peak exactly as analysis does; other factors use the same design (windowed sinc,
-    each phase at unity gain at DC)."""
-    if factor == OVERSAMPLING:
+    shape (factor - 1, taps). At 4× with the default design these are `audio.dsp.peaks`'s own,
+    so mastering measures true peak exactly as analysis does; other factors and designs use
+    the same construction (Kaiser-windowed sinc, each phase at unity gain at DC)."""
+    if factor == OVERSAMPLING and (taps, beta) == (TAPS, KAISER_BETA):
         return interpolation_filters()
-    k = np.arange(-TAPS // 2 + 1, TAPS // 2 + 1, dtype=np.float64)
+    k = np.arange(-taps // 2 + 1, taps // 2 + 1, dtype=np.float64)
     rows = []
     for p in range(1, factor):
         t = k - p / factor
-        window = np.i0(KAISER_BETA * np.sqrt(np.clip(1.0 - (t / (TAPS / 2)) ** 2, 0.0, None)))
+        window = np.i0(beta * np.sqrt(np.clip(1.0 - (t / (taps / 2)) ** 2, 0.0, None)))
         h = np.sinc(t) * window
         rows.append(h / h.sum())
     return np.array(rows)
@@ -143,10 +152,18 @@ class PeakDetector:
     large BLAS products instead of per-sample filtering.
     """
 
-    def __init__(self, step: int, *, factor: int = OVERSAMPLING, rows: int = 32) -> None:
+    def __init__(
+        self,
+        step: int,
+        *,
+        factor: int = OVERSAMPLING,
+        rows: int = 32,
+        taps: int = TAPS,
+        beta: float = KAISER_BETA,
+    ) -> None:
         if rows % step:
             raise ValueError("rows must be a multiple of step")
-        phases = interpolation_phases(factor)
+        phases = interpolation_phases(factor, taps=taps, beta=beta)
         self.step = step
         self.rows = rows
         self.taps = phases.shape[1]
@@ -209,8 +226,17 @@ def _max_runs(a: np.ndarray, step: int) -> np.ndarray:
     return a
 
 
-def true_peak_dbtp(planar: np.ndarray, factor: int = OVERSAMPLING) -> float:
+def true_peak_dbtp(
+    planar: np.ndarray, factor: int = OVERSAMPLING, *, taps: int = TAPS, beta: float = KAISER_BETA
+) -> float:
     """Oversampled true peak (dBTP) over all channels; -inf for digital silence. At the
     default 4× this is BS.1770-4's true peak, as `audio.dsp.analysis` reports it."""
-    peak = float(PeakDetector(1, factor=factor).envelope(planar).max(initial=0.0))
+    detector = PeakDetector(1, factor=factor, taps=taps, beta=beta)
+    peak = float(detector.envelope(planar).max(initial=0.0))
     return 20.0 * math.log10(peak) if peak > 0 else -math.inf
+
+
+def cross_check_peak_dbtp(planar: np.ndarray) -> float:
+    """True peak through a short 4× interpolator like BS.1770-4 Annex 2's example filter (see
+    CROSS_CHECK_TAPS): what other meters are likely to read."""
+    return true_peak_dbtp(planar, OVERSAMPLING, taps=CROSS_CHECK_TAPS, beta=CROSS_CHECK_BETA)
