@@ -24,10 +24,11 @@ SUMMARY_KEYS = (
     "integrated_lufs", "loudness_range_lu", "true_peak_dbtp", "sample_peak_dbfs",
     "momentary_max_lufs", "short_term_max_lufs", "plr_db", "clipped_samples", "dc_offset",
     "silence_head_s", "silence_tail_s", "stereo_correlation", "mono_loss_db",
-    "phase_inverted", "lossy_cutoff_hz", "noise_floor_dbfs", "hum_hz", "click_count",
-    "sample_rate", "bit_depth", "channels", "duration_s", "format",
+    "phase_inverted", "low_end_correlation", "lossy_cutoff_hz", "noise_floor_dbfs", "hum_hz",
+    "click_count", "sibilance_count", "sample_rate", "bit_depth", "channels", "duration_s",
+    "format",
 )  # fmt: skip
-DETAIL_KEYS = ("clip_runs", "clicks", "true_peak_per_channel_dbtp", "subtype")
+DETAIL_KEYS = ("clip_runs", "clicks", "sibilance", "true_peak_per_channel_dbtp", "subtype")
 
 
 class CommandFailed(Exception):

@@ -98,6 +98,11 @@ def measurements(report: dict[str, Any]) -> list[dict[str, Any]]:
     cutoff = r.get("lossy_cutoff_hz")
     clicks = r.get("click_count")
     hum = r.get("hum_hz")
+    low_end = r.get("low_end_correlation")
+    sibilance = r.get("sibilance") or []
+    sibilance_hint = "loud bursts in the 5-10 kHz band ('s', 'sh', 't', sharp cymbals)"
+    if sibilance:
+        sibilance_hint = f"the first at {sibilance[0].get('time_s', 0):.1f} s; " + sibilance_hint
     return [
         row("Integrated loudness", _num(r.get("integrated_lufs")), "LUFS",
             "the whole track, as BS.1770-4 / EBU R128 measure it"),
@@ -118,6 +123,9 @@ def measurements(report: dict[str, Any]) -> list[dict[str, Any]]:
         row("Silence at the end", _num(r.get("silence_tail_s"), 2), "s", "below -60 dBFS"),
         row("Stereo correlation", _num(correlation, 2) if correlation is not None else "mono",
             "", stereo_hint if correlation is not None else "one channel"),
+        row("Stereo below 150 Hz", _num(low_end, 2) if low_end is not None else None, "",
+            "correlation of the lows: near +1 is mono bass, what vinyl wants"),
+        row("Sibilance", _num(r.get("sibilance_count"), 0), "", sibilance_hint),
         row("Noise floor", _num(r.get("noise_floor_dbfs")), "dBFS",
             f"the quietest passages; mains hum at {hum} Hz" if hum
             else "the quietest passages"),

@@ -23,6 +23,7 @@ ACCEPTED = {"WAV": "WAV", "WAVEX": "WAV", "RF64": "WAV", "W64": "WAV", "AIFF": "
 # Bits per sample of the PCM subtypes; lossy subtypes have no bit depth.
 _BITS = {"PCM_S8": 8, "PCM_U8": 8, "PCM_16": 16, "PCM_24": 24, "PCM_32": 32,
          "FLOAT": 32, "DOUBLE": 64}  # fmt: skip
+_FLOAT_SUBTYPES = ("FLOAT", "DOUBLE")
 
 MIN_RATE, MAX_RATE = 8_000, 384_000
 MAX_CHANNELS = 32
@@ -125,6 +126,7 @@ def _check_decodes(handle: sf.SoundFile, name: str, frames: int, *, exact_length
     fails here even though its header looked fine. (MP3 lengths are estimates, so a short
     tail there is normal.)"""
     damaged = AudioError(f"“{name}” is damaged or cut short: its end cannot be read.")
+    tail = None
     try:
         head = handle.read(min(frames, _CHECK_FRAMES), dtype="float32", always_2d=True)
         if len(head) == 0:
@@ -132,13 +134,14 @@ def _check_decodes(handle: sf.SoundFile, name: str, frames: int, *, exact_length
         if handle.seekable() and frames > _CHECK_FRAMES:
             handle.seek(frames - _CHECK_FRAMES)
             tail = handle.read(_CHECK_FRAMES, dtype="float32", always_2d=True)
-            if exact_length and len(tail) < _CHECK_FRAMES:
-                raise AudioError(
-                    f"“{name}” is cut short: the header promises {frames} frames but the file "
-                    "holds fewer."
-                )
     except _READ_ERRORS as exc:
         raise damaged from exc
+    if not np.isfinite(head).all() or (tail is not None and not np.isfinite(tail).all()):
+        raise AudioError(f"“{name}” is damaged: it holds samples that are not numbers.")
+    if exact_length and tail is not None and len(tail) < _CHECK_FRAMES:
+        raise AudioError(
+            f"“{name}” is cut short: the header promises {frames} frames but the file holds fewer."
+        )
 
 
 def _not_audio_message(path: PathLike, name: str) -> str:
@@ -211,6 +214,8 @@ class BlockReader:
         self.frames_hint = int(self._sf.frames)
         self.format = ACCEPTED.get(self._sf.format, self._sf.format)
         self.subtype = self._sf.subtype or None
+        # Only floating-point files can hold NaN or infinity; integer PCM and decoders can't.
+        self._floating = self.subtype in _FLOAT_SUBTYPES
         self.position = 0
         self._fast: _WavPcm | None = None
         layout = read_layout(path)
@@ -235,6 +240,13 @@ class BlockReader:
             raise AudioError(
                 f"“{self.name}” is damaged at about {at}: the audio can't be read past there."
             ) from exc
+        if self._floating and not np.isfinite(block).all():
+            bad = int(np.flatnonzero(~np.isfinite(block).all(axis=0))[0])
+            at = _clock((self.position + bad) / self.sample_rate)
+            raise AudioError(
+                f"“{self.name}” is damaged at about {at}: it holds samples that are not numbers "
+                "(NaN or infinity)."
+            )
         self.position += block.shape[1]
         return block
 

@@ -87,7 +87,7 @@ class Profile:
     max_head_silence_s: float | None = None
     max_tail_silence_s: float | None = None
     min_plr_db: float | None = None
-    min_stereo_correlation: float | None = None
+    min_low_end_correlation: float | None = None  # left/right below 150 Hz
     # The destination encodes to a lossy codec on the way to listeners.
     lossy_playback: bool = True
     extra_checks: tuple[str, ...] = ()
@@ -327,14 +327,14 @@ _PROFILES: tuple[Profile, ...] = (
         lossless_required=True,
         **_HI_RES,
         min_plr_db=10.0,
-        min_stereo_correlation=0.3,
+        min_low_end_correlation=0.7,
         lossy_playback=False,
         extra_checks=("no_brickwall", "mono_low_end", "sibilance"),
         notes=(
             "A cutting master wants dynamics (no brick-wall limiting or clipping), low end "
-            "centred in mono below about 150 Hz, and tamed sibilance. Liner approximates the "
-            "low-end check with the overall stereo correlation and cannot measure sibilance "
-            "yet."
+            "centred in mono below about 150 Hz, and tamed sibilance. Liner measures the "
+            "stereo correlation below 150 Hz (a warning under 0.7, a failure when negative) "
+            "and looks for loud bursts in the 5-10 kHz band."
         ),
         sources=(
             "16 Kilohertz - How to prepare a suitable cutting master: bass centred below "

@@ -1,10 +1,14 @@
-"""Spectral checks, streamed: a lossy codec's low-pass wall, and mains hum.
+"""Spectral checks, streamed: a lossy codec's low-pass wall, mains hum, the stereo of the low
+end and sibilance.
 
-Both work on the mono sum and look at a thin sample of the audio (a few windows per second,
-or a decimated copy), so they cost little next to the loudness and peak work.
+The cut-off, hum and low-end checks look at a thin sample of the audio (a few windows per
+second, or a decimated copy); sibilance needs every frame of the mono sum, one short float32 FFT
+each. All cost little next to the loudness and peak work.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -208,3 +212,180 @@ class HumDetector:
             return None
         mains = max(self._votes, key=self._votes.get)
         return mains if self._votes[mains] >= max(1, HUM_SHARE * self._windows) else None
+
+
+# --- The low end's stereo (for a cutting master) -----------------------------------------------
+
+# A cutting master wants bass and kick centred in mono below about 150 Hz: out-of-phase lows cut
+# a groove that moves up and down, which the lathe and the stylus handle badly (16 Kilohertz,
+# "How to prepare a suitable cutting master"; Wolfpack, "correlation never negative").
+LOW_END_HZ = (20.0, 150.0)
+LOW_END_WINDOW_S = 0.18  # about 5 Hz a bin: some twenty bins below 150 Hz
+LOW_END_WINDOWS_PER_SECOND = 2
+LOW_END_MIN_LEVEL = 1e-7  # mean square in the band; below -70 dBFS there is no low end to judge
+
+
+class LowEndMeter:
+    """Correlation of left and right below 150 Hz, from spectra of a sample of windows:
+    Σ Re(L·R*) / √(Σ|L|² Σ|R|²) over the band's bins, read as a correlation meter is (+1 mono,
+    0 unrelated, -1 out of phase).
+
+    Only the twenty-odd bins of the band are needed, so each window's are one matrix product
+    with a tapered cosine/sine basis rather than a whole FFT.
+    """
+
+    def __init__(self, sample_rate: int) -> None:
+        self.window = 1 << math.ceil(math.log2(sample_rate * LOW_END_WINDOW_S))
+        self.hop = max(self.window, sample_rate // LOW_END_WINDOWS_PER_SECOND)
+        freqs = np.fft.rfftfreq(self.window, 1.0 / sample_rate)
+        low, high = LOW_END_HZ
+        bins = np.flatnonzero((freqs >= low) & (freqs <= high))
+        taper = np.hanning(self.window)
+        angle = 2.0 * np.pi * np.outer(np.arange(self.window), bins) / self.window
+        basis = np.hstack([np.cos(angle), np.sin(angle)]) * taper[:, None]
+        self._basis = basis.astype(np.float32)  # (window, 2 × bins): real and imaginary parts
+        self._bins = bins.size
+        self._power_scale = 2.0 / (self.window * float(np.sum(taper**2)))
+        self._sums = np.zeros(3)  # Σ|L|², Σ|R|², Σ Re(L·R*)
+        self._windows = 0
+        self._position = 0  # of the next sample to arrive
+        self._next = 0  # windows start at fixed positions, whatever the block size
+        self._carry = np.zeros((2, 0), dtype=np.float32)  # from _next on, when it has begun
+
+    def process(self, block: np.ndarray) -> None:
+        pair = block[:2]
+        start, end = self._position, self._position + pair.shape[1]
+        self._position = end
+        frames = []
+        while self._next + self.window <= end:
+            at = self._next - start
+            if at >= 0:
+                frames.append(pair[:, at : at + self.window])
+            else:  # began in an earlier block, kept in the carry
+                frames.append(np.concatenate([self._carry, pair[:, : self.window + at]], axis=1))
+            self._next += self.hop
+        at = self._next - start
+        if self._next >= end:
+            self._carry = self._carry[:, :0]
+        elif at >= 0:
+            self._carry = pair[:, at:].copy()
+        else:
+            self._carry = np.concatenate([self._carry, pair], axis=1)
+        if frames:
+            self._add(np.stack(frames, axis=1))
+
+    def _add(self, frames: np.ndarray) -> None:
+        """frames: (2, windows, window)."""
+        count = frames.shape[1]
+        parts = frames.reshape(2 * count, self.window) @ self._basis
+        left, right = parts[:count].astype(np.float64), parts[count:].astype(np.float64)
+        self._sums += (
+            float(np.sum(left * left)),
+            float(np.sum(right * right)),
+            float(np.sum(left * right)),  # Re(L·R*) = Lr·Rr + Li·Ri
+        )
+        self._windows += count
+
+    def result(self) -> float | None:
+        """The correlation below 150 Hz, or None when there is (almost) nothing down there."""
+        if self._windows == 0:
+            return None
+        left, right, cross = self._sums
+        mean_square = (left + right) / 2 * self._power_scale / self._windows
+        if mean_square < LOW_END_MIN_LEVEL or left <= 0.0 or right <= 0.0:
+            return None
+        return max(-1.0, min(1.0, cross / math.sqrt(left * right)))
+
+
+# --- Sibilance ----------------------------------------------------------------------------------
+
+# Sibilants ('s', 'sh', 't') put short bursts of energy where de-essers work, about 5-10 kHz. They
+# are harsh on any system and distort on vinyl, where high frequencies at high level are what a
+# cutter head and a stylus handle worst. Liner looks for short bursts in that band that stand well
+# above the band's usual level (hi-hats and cymbals set that level, so a steady bright mix is not
+# flagged) and are loud in absolute terms. A heuristic, not a vocal detector: it gives the times,
+# so the user can listen there.
+SIBILANCE_HZ = (5_000.0, 10_000.0)
+SIBILANCE_FRAME_S = 0.023  # 1024 samples at 44.1/48 kHz
+SIBILANCE_STRIDE = 2  # every other frame: a sibilant (50 ms or more) still spans one or more
+SIBILANCE_REFERENCE_PERCENTILE = 90.0  # of the band's frame levels, ignoring digital silence
+SIBILANCE_RISE_DB = 6.0  # above that reference
+SIBILANCE_FLOOR_DBFS = -30.0  # mean square in the band; quieter bursts harm nothing
+SIBILANCE_MERGE_S = 0.1  # bursts this close together are one event
+SIBILANCE_LISTED = 20
+
+
+class SibilanceDetector:
+    """Level of the 5-10 kHz band of the mono sum in 23 ms frames (every other one: the
+    analysis's costliest thread pays for this), and the bursts that stand out of it."""
+
+    def __init__(self, sample_rate: int) -> None:
+        self.sample_rate = sample_rate
+        self.frame = 1 << round(math.log2(sample_rate * SIBILANCE_FRAME_S))
+        freqs = np.fft.rfftfreq(self.frame, 1.0 / sample_rate)
+        low, high = SIBILANCE_HZ
+        band = np.flatnonzero((freqs >= low) & (freqs <= min(high, sample_rate / 2)))
+        self._bins = slice(int(band[0]), int(band[-1]) + 1) if band.size else slice(0, 0)
+        self._taper = np.hanning(self.frame).astype(np.float32)
+        self._scale = 2.0 / (self.frame * float(np.sum(self._taper.astype(np.float64) ** 2)))
+        self._carry = np.zeros(0, dtype=np.float32)
+        self._frames = 0  # whole frames seen so far, measured or not
+        self._levels: list[np.ndarray] = []  # of frames 0, STRIDE, 2·STRIDE, ...
+
+    def process(self, mono: np.ndarray) -> None:
+        at = 0
+        if self._carry.size:  # complete the frame begun in the last block
+            at = min(self.frame - self._carry.size, mono.shape[0])
+            self._carry = np.concatenate([self._carry, mono[:at]])
+            if self._carry.size < self.frame:
+                return
+            self._add(self._carry[None, :])
+        whole = (mono.shape[0] - at) // self.frame * self.frame
+        if whole:
+            self._add(mono[at : at + whole].reshape(-1, self.frame))
+        self._carry = mono[at + whole :].copy()
+
+    def _add(self, frames: np.ndarray) -> None:
+        first = -self._frames % SIBILANCE_STRIDE  # the first of these on the stride
+        self._frames += frames.shape[0]
+        frames = frames[first::SIBILANCE_STRIDE]
+        if frames.shape[0] == 0:
+            return
+        band = np.fft.rfft(frames * self._taper, axis=1)[:, self._bins]
+        power = np.einsum("ij,ij->i", band.real, band.real) + np.einsum(
+            "ij,ij->i", band.imag, band.imag
+        )
+        self._levels.append(power.astype(np.float64) * self._scale)
+
+    def result(self) -> tuple[int, list[dict[str, float]], float | None]:
+        """(how many bursts, the first SIBILANCE_LISTED as {"time_s", "level_dbfs"}, the band's
+        reference level in dBFS or None for a file with nothing in the band)."""
+        if not self._levels:
+            return 0, [], None
+        mean_square = np.concatenate(self._levels)
+        audible = mean_square[mean_square > 1e-12]
+        if audible.size == 0:
+            return 0, [], None
+        with np.errstate(divide="ignore"):
+            level = 10.0 * np.log10(mean_square)
+        reference = 10.0 * math.log10(np.percentile(audible, SIBILANCE_REFERENCE_PERCENTILE))
+        threshold = max(reference + SIBILANCE_RISE_DB, SIBILANCE_FLOOR_DBFS)
+        hot = np.flatnonzero(level >= threshold)
+        if hot.size == 0:
+            return 0, [], reference
+        # Runs of hot frames, merging those a frame or two apart.
+        step_s = SIBILANCE_STRIDE * self.frame / self.sample_rate
+        breaks = np.flatnonzero(np.diff(hot) * step_s > SIBILANCE_MERGE_S)
+        starts = np.concatenate([[0], breaks + 1])
+        ends = np.concatenate([breaks + 1, [hot.size]])
+        listed = []
+        for s, e in zip(starts[:SIBILANCE_LISTED], ends[:SIBILANCE_LISTED], strict=True):
+            frames = hot[s:e]
+            loudest = int(frames[np.argmax(level[frames])])
+            listed.append(
+                {
+                    "time_s": round(loudest * step_s, 2),
+                    "level_dbfs": round(float(level[loudest]), 1),
+                }
+            )
+        return int(starts.size), listed, reference

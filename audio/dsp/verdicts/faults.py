@@ -90,14 +90,25 @@ def _stereo(profile: Profile, a: Mapping[str, Any], found: _Findings) -> None:
             f"Poor mono compatibility: {' and '.join(problems)}. Parts of it will vanish on mono "
             f"speakers; check wide stereo effects and layers that are out of phase.",
         )
-    least = profile.min_stereo_correlation
-    if least is not None and correlation is not None and correlation < least:
-        found.warn(
-            "stereo_low_end",
-            f"The stereo correlation averages {_n(correlation)}. A cut needs the low end centred "
-            f"(mono below about 150 Hz) or the groove is hard to cut and to play; Liner can't "
-            f"isolate the lows yet, so check that bass and kick are mono.",
-        )
+    least = profile.min_low_end_correlation
+    low = _finite(a.get("low_end_correlation"))
+    if least is not None and low is not None and low < least:
+        if low < 0:
+            found.fail(
+                "low_end_out_of_phase",
+                f"Below 150 Hz the channels are out of phase (correlation {low:.2f}). On vinyl "
+                f"that cuts a groove that moves up and down more than sideways, which the lathe "
+                f"may refuse and a stylus can jump out of. Put bass and kick in mono and check "
+                f"the polarity of stereo bass layers.",
+            )
+        else:
+            found.warn(
+                "stereo_low_end",
+                f"Below 150 Hz the stereo correlation is {low:.2f}: the low end is partly in "
+                f"stereo. A cutting master wants bass and kick centred in mono; the cutting "
+                f"engineer will fold the lows to mono if you don't, so do it yourself and hear "
+                f"what it does to the mix.",
+            )
 
 
 def _noise(a: Mapping[str, Any], found: _Findings) -> None:
@@ -163,8 +174,17 @@ def _vinyl(profile: Profile, a: Mapping[str, Any], found: _Findings) -> None:
                 f"version with more dynamics (a ratio of {least:g} dB or more).",
             )
     if "sibilance" in profile.extra_checks:
-        found.info(
-            "sibilance_unchecked",
-            "Liner can't measure sibilance yet. Harsh 's' and 't' sounds distort on vinyl: "
-            "listen for them and de-ess before the cut.",
-        )
+        count = _int(a.get("sibilance_count"))
+        listed = a.get("sibilance")
+        listed = list(listed) if isinstance(listed, list | tuple) else []
+        count = len(listed) if count is None else count
+        if count:
+            times = [t for t in (_click_time(s) for s in listed[:3]) if t is not None]
+            where = f", for example at {', '.join(_clock(t) for t in times)}" if times else ""
+            bursts = "burst" if count == 1 else "bursts"
+            found.warn(
+                "sibilance",
+                f"Liner found {count} loud {bursts} in the 5-10 kHz band{where}: sibilance "
+                f"('s', 'sh', 't') or sharp cymbals. High frequencies at high level distort when "
+                f"cut to lacquer and mistrack on playback; listen there and de-ess before the cut.",
+            )

@@ -115,6 +115,24 @@ def brickwall(x: np.ndarray, cutoff_hz: float, *, rate: int = RATE) -> np.ndarra
     return np.fft.irfft(spectrum, x.shape[0], axis=0)
 
 
+def band_noise(
+    seconds: float,
+    low_hz: float,
+    high_hz: float,
+    *,
+    rms_dbfs: float,
+    seed: int = 5,
+    rate: int = RATE,
+) -> np.ndarray:
+    """Mono white noise band-limited to low_hz..high_hz, at an RMS of ``rms_dbfs``."""
+    n = int(round(seconds * rate))
+    spectrum = np.fft.rfft(np.random.default_rng(seed).standard_normal(n))
+    freqs = np.fft.rfftfreq(n, 1 / rate)
+    spectrum[(freqs < low_hz) | (freqs > high_hz)] = 0
+    x = np.fft.irfft(spectrum, n)
+    return x * (db(rms_dbfs) / np.sqrt(np.mean(x**2)))
+
+
 def hum(
     seconds: float,
     *,

@@ -10,14 +10,15 @@ import soundfile as sf
 from audio.dsp.analysis import analyze, waveform_peaks
 from audio.dsp.errors import AudioError
 
-from .signals import RATE, brickwall, db, fade, hum, music, sine, write
+from .signals import RATE, band_noise, brickwall, db, fade, hum, music, sine, write
 
 REQUIRED_KEYS = {
     "integrated_lufs", "loudness_range_lu", "true_peak_dbtp", "sample_peak_dbfs",
     "momentary_max_lufs", "short_term_max_lufs", "plr_db", "clipped_samples", "clip_runs",
     "dc_offset", "silence_head_s", "silence_tail_s", "stereo_correlation", "mono_loss_db",
     "phase_inverted", "lossy_cutoff_hz", "noise_floor_dbfs", "hum_hz", "clicks", "sample_rate",
-    "bit_depth", "channels", "duration_s", "format", "short_term_curve",
+    "bit_depth", "channels", "duration_s", "format", "short_term_curve", "low_end_correlation",
+    "sibilance", "sibilance_count",
 }  # fmt: skip
 
 
@@ -39,7 +40,8 @@ def test_a_clean_mix_has_the_keys_and_no_findings(report):
     assert r["clipped_samples"] == 0 and r["clip_runs"] == []
     assert r["clicks"] == [] and r["hum_hz"] is None and r["lossy_cutoff_hz"] is None
     assert r["phase_inverted"] is False and r["mono_loss_db"] < 1.0
-    assert r["stereo_correlation"] > 0.9
+    assert r["stereo_correlation"] > 0.9 and r["low_end_correlation"] > 0.95
+    assert r["sibilance_count"] == 0 and r["sibilance"] == []
     assert r["silence_head_s"] == 0.0 and r["silence_tail_s"] == 0.0
     assert all(abs(d) < 0.001 for d in r["dc_offset"])
     assert r["plr_db"] == pytest.approx(r["true_peak_dbtp"] - r["integrated_lufs"], abs=0.02)
@@ -158,6 +160,58 @@ def test_a_bass_note_near_50_hz_is_not_hum(report):
     """G1 is 49 Hz; even sustained, with harmonics, it is not 50 Hz mains."""
     x = music(30.0) + hum(30.0, mains=49.0, dbfs=-20.0)
     assert report(x)["hum_hz"] is None
+
+
+def _with_bursts(x, *, rms_dbfs, every_s=2.0, seconds=0.15):
+    """Sibilant-like bursts: 5.2-8.8 kHz noise, Hann-shaped, every ``every_s`` from 2 s on."""
+    n = int(seconds * RATE)
+    y = x.copy()
+    starts = np.arange(every_s, x.shape[0] / RATE - 1, every_s)
+    for i, start in enumerate(starts):
+        burst = band_noise(seconds, 5200, 8800, rms_dbfs=rms_dbfs, seed=i) * np.hanning(n)
+        at = int(start * RATE)
+        y[at : at + n] += burst[:, None]
+    return y, starts
+
+
+def test_sibilant_bursts_are_found_with_their_times(report):
+    x, starts = _with_bursts(music(20.0, level_dbfs=-1.0), rms_dbfs=-18.0)
+    r = report(x)
+    assert r["sibilance_count"] == len(starts)
+    times = [s["time_s"] for s in r["sibilance"]]
+    # Each burst is found at its loudest frame, the middle of the 150 ms burst.
+    assert times == pytest.approx(list(starts + 0.075), abs=0.05)
+    assert all(-22.0 < s["level_dbfs"] < -15.0 for s in r["sibilance"])
+
+
+def test_quiet_bursts_and_a_steady_bright_mix_are_not_sibilance(report):
+    # Bursts that stand out but stay quiet harm nothing; steady hiss or hats set the band's
+    # usual level, and the drum hits of the mix on every beat are no bursts either.
+    quiet, _ = _with_bursts(music(20.0, level_dbfs=-1.0), rms_dbfs=-40.0)
+    assert report(quiet)["sibilance_count"] == 0
+    bright = music(20.0, level_dbfs=-1.0)
+    bright += band_noise(20.0, 5000, 12000, rms_dbfs=-26.0)[:, None]
+    assert report(bright)["sibilance_count"] == 0
+
+
+def test_the_low_end_stereo_is_measured_below_150_hz(report):
+    t = np.arange(20 * RATE) / RATE
+    bass = 0.3 * np.sin(2 * np.pi * 55.0 * t)
+    mix = music(20.0, level_dbfs=-6.0, width=0.0)
+    # Wide, unrelated stereo above 150 Hz does not count against a mono low end.
+    air = band_noise(20.0, 400, 16000, rms_dbfs=-14.0, seed=1)
+    other_air = band_noise(20.0, 400, 16000, rms_dbfs=-14.0, seed=2)
+    wide_top = mix + np.stack([air, other_air], axis=1) + bass[:, None]
+    r = report(wide_top)
+    assert r["low_end_correlation"] > 0.98 and r["stereo_correlation"] < 0.9
+    inverted = mix.copy()
+    inverted[:, 0] += bass
+    inverted[:, 1] -= bass
+    assert report(inverted)["low_end_correlation"] < -0.2
+    one_side = mix * 0.1
+    one_side[:, 0] += bass
+    assert abs(report(one_side)["low_end_correlation"] - 0.5) < 0.5
+    assert report(music(20.0, channels=1))["low_end_correlation"] is None
 
 
 def test_a_click(report):

@@ -179,3 +179,27 @@ def test_an_aiff_cut_short_says_how_much_is_missing(tmp_path):
     path.write_bytes(data[: len(data) // 3])
     with pytest.raises(AudioError, match=r"promises 0:03.0 of audio but only 0:01.0"):
         probe(path)
+
+
+@pytest.mark.parametrize("subtype", ["FLOAT", "DOUBLE"])
+def test_float_files_holding_nan_or_infinity_are_damaged(tmp_path, subtype):
+    from audio.dsp.analysis import analyze
+    from audio.dsp.master import master
+
+    x = (np.random.default_rng(4).standard_normal((44_100 * 5, 2)) * 0.1).astype(np.float32)
+    middle = x.copy()
+    middle[44_100 * 3 + 7, 1] = np.inf
+    path = tmp_path / "mix.wav"
+    sf.write(path, middle, 44_100, subtype=subtype)
+    probe(path)  # the ends are fine: probe can't see it, reading the file does
+    with pytest.raises(AudioError, match=r"damaged at about 0:03.*not numbers"):
+        analyze(path)
+    out = tmp_path / "master.wav"
+    with pytest.raises(AudioError, match="not numbers"):
+        master(path, out, target_lufs=-14.0, ceiling_dbtp=-1.0)
+    assert not out.exists()
+    start = x.copy()
+    start[10, 0] = np.nan
+    sf.write(path, start, 44_100, subtype=subtype)
+    with pytest.raises(AudioError, match="not numbers"):
+        probe(path)

@@ -132,7 +132,7 @@ def test_ebu_allows_a_wider_window_only_for_live_programmes():
 def test_vinyl_asks_for_dynamics_mono_low_end_and_tamed_sibilance():
     vinyl = get_profile("vinyl")
     assert {"no_brickwall", "mono_low_end", "sibilance"} <= set(vinyl.extra_checks)
-    assert vinyl.min_plr_db is not None and vinyl.min_stereo_correlation is not None
+    assert vinyl.min_plr_db is not None and vinyl.min_low_end_correlation is not None
 
 
 @pytest.mark.parametrize("slug", ["spotify", "apple-music", "tidal", "amazon-music", "deezer"])

@@ -26,10 +26,13 @@ CLEAN = {
     "stereo_correlation": 0.82,
     "mono_loss_db": 1.1,
     "phase_inverted": False,
+    "low_end_correlation": 0.96,
     "lossy_cutoff_hz": None,
     "noise_floor_dbfs": -78.0,
     "hum_hz": None,
     "clicks": [],
+    "sibilance": [],
+    "sibilance_count": 0,
     "sample_rate": 44_100,
     "bit_depth": 24,
     "channels": 2,
@@ -367,19 +370,37 @@ def test_a_noisy_floor_under_the_music_warns_but_dense_music_is_not_noise():
 # -- verdicts: vinyl -------------------------------------------------------------------------
 
 
-def test_vinyl_warns_about_brick_walled_masters_and_stereo_lows_and_notes_sibilance():
-    squashed = master(integrated_lufs=-7.5, true_peak_dbtp=-0.4, plr_db=7.1, stereo_correlation=0.1)
+def test_vinyl_warns_about_brick_walled_masters_stereo_lows_and_sibilance():
+    bursts = [{"time_s": 12.5, "level_dbfs": -18.0}, {"time_s": 65.0, "level_dbfs": -20.0}]
+    squashed = master(
+        integrated_lufs=-7.5, true_peak_dbtp=-0.4, plr_db=7.1, low_end_correlation=0.45,
+        sibilance=bursts, sibilance_count=14,
+    )  # fmt: skip
     result = verdict("vinyl", squashed)
     assert "7.1 dB" in finding(result, "brickwalled")["message"]
-    assert "150 Hz" in finding(result, "stereo_low_end")["message"]
-    assert finding(result, "sibilance_unchecked")["severity"] == "info"
+    assert "0.45" in finding(result, "stereo_low_end")["message"]
+    sibilance = finding(result, "sibilance")
+    assert sibilance["severity"] == "warn"
+    assert "14 loud bursts" in sibilance["message"] and "0:12.5, 1:05.0" in sibilance["message"]
     assert result["status"] == "warn"
+    # The same file on a streaming store: sibilance and a stereo low end are no fault there.
+    assert {"sibilance", "stereo_low_end"}.isdisjoint(codes(verdict("spotify", squashed)))
+
+
+def test_out_of_phase_lows_fail_vinyl():
+    result = verdict("vinyl", master(integrated_lufs=-13.0, plr_db=12.0, low_end_correlation=-0.3))
+    assert finding(result, "low_end_out_of_phase")["severity"] == "fail"
+    assert result["status"] == "fail"
 
 
 def test_a_dynamic_centred_master_passes_vinyl():
-    result = verdict("vinyl", master(integrated_lufs=-13.0, true_peak_dbtp=-1.5, plr_db=11.5))
+    clean = master(integrated_lufs=-13.0, true_peak_dbtp=-1.5, plr_db=11.5)
+    result = verdict("vinyl", clean)
     assert result["status"] == "pass", result["findings"]
-    assert "sibilance_unchecked" in codes(result)
+    # Reports from before these figures existed say nothing either way.
+    old = {k: v for k, v in clean.items() if k not in ("low_end_correlation", "sibilance_count")}
+    del old["sibilance"]
+    assert verdict("vinyl", old)["status"] == "pass"
 
 
 def test_vinyl_works_out_plr_when_the_analysis_has_none():
