@@ -96,7 +96,11 @@ class FirBank:
             view = as_strided(buf[c], (frames, width), (self.rows * step, step))
             windows[c * frames : (c + 1) * frames] = view
         if total:
-            np.matmul(windows, self._matrix, out=out)
+            # The samples are finite (the reader refuses NaN and infinity), so an "invalid"
+            # flag here is OpenBLAS's own: its sgemm kernels can leave FE_INVALID set on finite
+            # input (numpy#24067, OpenBLAS#1924), which numpy would report as a warning.
+            with np.errstate(invalid="ignore"):
+                np.matmul(windows, self._matrix, out=out)
         self._carry = buf[:, frames * self.rows :].copy()
         self.emitted += frames * self.rows
         return out.reshape(ch, frames, self.count, self.rows)
