@@ -1,5 +1,6 @@
-"""Health, the OpenAPI schema, production settings."""
+"""Health, the OpenAPI schema, production settings, `make run`'s process handling."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -95,3 +96,63 @@ def test_production_refuses_to_start_without_its_secrets(missing):
     result = _manage("check", env_extra=env)
     assert result.returncode != 0
     assert f"{missing} is not set" in result.stderr
+
+
+def _children(pid):
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(p) for p in f.read().split()]
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_run_liner_stops_the_web_server_and_the_worker_together(tmp_path, how):
+    """`make run`'s last step: Ctrl-C in the terminal (SIGINT to the whole process group) or a
+    plain SIGTERM to the command stops both children; the worker never outlives it."""
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+    env["LINER_DATA_DIR"] = str(tmp_path)  # its own SQLite file and filesystem broker
+    (tmp_path / "logs").mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "run_liner", "--addr", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a process group of its own, as in a terminal
+    )
+    try:
+        deadline = time.monotonic() + 60
+        children = []
+        while time.monotonic() < deadline:
+            children = _children(proc.pid)
+            log = tmp_path / "logs" / "worker.log"
+            if len(children) == 2 and log.exists() and b"ready" in log.read_bytes():
+                break
+            time.sleep(0.5)
+        assert len(children) == 2, "the web server and the worker should both start"
+        if how == "ctrl-c":
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while any(_alive(c) for c in children) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(_alive(c) for c in children)
+    finally:  # whatever happened, leave nothing running
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

@@ -185,6 +185,7 @@ def _vinyl(profile: Profile, a: Mapping[str, Any], found: _Findings) -> None:
             found.warn(
                 "sibilance",
                 f"Liner found {count} loud {bursts} in the 5-10 kHz band{where}: sibilance "
-                f"('s', 'sh', 't') or sharp cymbals. High frequencies at high level distort when "
-                f"cut to lacquer and mistrack on playback; listen there and de-ess before the cut.",
+                f"('s', 'sh', 't'), sharp cymbals or distorted hits. High frequencies at high "
+                f"level distort when cut to lacquer and mistrack on playback; listen there and "
+                f"de-ess (or tame the cymbals) before the cut.",
             )

@@ -1,7 +1,9 @@
 """Start the web server and one Celery worker (with the periodic scheduler) together.
 
-Used by ``make run``. Ctrl-C stops both. In scale mode run them separately instead
-(gunicorn, ``celery -A config worker``, ``celery -A config beat``): see the README.
+Used by ``make run``. Ctrl-C stops both, and so do SIGTERM and SIGHUP (a ``kill``, a closed
+terminal): without them the worker would outlive this process. In scale mode run them
+separately instead (gunicorn, ``celery -A config worker``, ``celery -A config beat``): see the
+README.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=1)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _interrupt)
         python = sys.executable
         log_dir = settings.DATA_DIR / "logs"
         worker_cmd = [
@@ -65,3 +69,8 @@ class Command(BaseCommand):
                     except subprocess.TimeoutExpired:
                         p.kill()
         self.stdout.write("Liner stopped.")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Stop as Ctrl-C does, so both children are stopped too."""
+    raise KeyboardInterrupt
