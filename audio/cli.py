@@ -90,7 +90,12 @@ def readable(s: dict[str, Any], title: str = "") -> str:
         ("Silence head / tail", f"{_fmt(s['silence_head_s'], ' s')} / "
                                 f"{_fmt(s['silence_tail_s'], ' s')}"),
         ("Stereo correlation", _fmt(s["stereo_correlation"], "", 2)),
+        ("Stereo below 150 Hz", _fmt(s["low_end_correlation"], "", 2)),
+        ("Noise floor", _fmt(s["noise_floor_dbfs"], " dBFS")
+                        + (f", mains hum at {s['hum_hz']} Hz" if s["hum_hz"] else "")),
+        ("Lossy cut-off", f"{s['lossy_cutoff_hz']:g} Hz" if s["lossy_cutoff_hz"] else "none"),
         ("Clicks", _fmt(s["click_count"])),
+        ("Sibilant bursts", _fmt(s["sibilance_count"])),
     ]  # fmt: skip
     width = max(len(label) for label, _ in rows)
     lines += [f"  {label:<{width}}  {value}" for label, value in rows]

@@ -51,6 +51,8 @@ def test_audio_qc_one_profile_and_readable(mix):
     text = manage("audio_qc", str(mix), "--profile", "podcast")
     assert text.returncode == 0
     assert "Integrated loudness" in text.stdout and "podcast" in text.stdout
+    for line in ("Stereo below 150 Hz", "Noise floor", "Lossy cut-off", "Sibilant bursts"):
+        assert line in text.stdout
 
 
 @pytest.mark.parametrize(
