@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import charts
+from .dsp.analysis import ENGINE_VERSION
 from .dsp.profiles import all_profiles
 from .forms import master_label
 from .models import AudioFile, Job
@@ -73,6 +74,15 @@ def row(audio: AudioFile) -> dict[str, Any]:
         "renders": sum(1 for j in jobs if j.kind == Job.Kind.RENDER),
         "busy": [j for j in jobs if j.kind != Job.Kind.ANALYZE and j.status in RUNNING],
     }
+
+
+def outdated(report: dict[str, Any] | None, analysis_job: Job | None) -> bool:
+    """A report made by an earlier version of the analysis (it lacks the newer checks), with no
+    newer analysis on its way."""
+    if not report or (analysis_job is not None and analysis_job.status in RUNNING):
+        return False
+    version = report.get("engine_version")
+    return not isinstance(version, int) or version < ENGINE_VERSION
 
 
 def measurements(report: dict[str, Any]) -> list[dict[str, Any]]:

@@ -197,6 +197,7 @@ def _file_context(
         "common_findings": common,
         "codec": presenters.codec_section(report, cards) if report else None,
         "analysis_job": analysis_job,
+        "outdated": presenters.outdated(report, analysis_job),
         "masters": [presenters.master_item(j, audio) for j in masters],
         "renders": [presenters.render_item(j, by_id) for j in jobs if j.kind == Job.Kind.RENDER],
         "master_form": master_form or MasterForm(audio_file=audio),

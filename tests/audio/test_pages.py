@@ -638,3 +638,32 @@ def test_plotly_js_is_found_served_and_collected(client, settings, tmp_path):
     settings.STATIC_ROOT = str(tmp_path / "collected")
     call_command("collectstatic", interactive=False, verbosity=0)
     assert (tmp_path / "collected" / "vendor" / "plotly.min.js").stat().st_size > 1_000_000
+
+
+def test_a_report_from_an_earlier_analysis_offers_to_run_it_again(
+    client, urls, analysed, viewer, django_capture_on_commit_callbacks
+):
+    current = client.get(urls.file(analysed.pk)).content.decode()
+    assert "earlier version of Liner's analysis" not in current
+    old = {k: v for k, v in analysed.analysis.items() if k not in ("sibilance", "sibilance_count")}
+    old["engine_version"] = 1
+    AudioFile.objects.filter(pk=analysed.pk).update(analysis=old)
+    # As after an upgrade: the file's analysis job was made by the earlier engine.
+    from audio.services.jobs import job_key
+
+    params = {"engine": 1}
+    key = job_key(audio_file_id=analysed.pk, kind="analyze", params=params)
+    analysed.jobs.filter(kind="analyze").update(params=params, key=key)
+    page = client.get(urls.file(analysed.pk)).content.decode()
+    assert "earlier version of Liner's analysis" in page and "Analyse it again" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(urls.file(analysed.pk, "analyze/")).status_code == 302
+    analysed.refresh_from_db()
+    assert analysed.jobs.filter(kind="analyze").count() == 2
+    assert "sibilance_count" in analysed.analysis
+    assert "earlier version" not in client.get(urls.file(analysed.pk)).content.decode()
+    # Viewers see that it is old but have no button.
+    AudioFile.objects.filter(pk=analysed.pk).update(analysis=old)
+    client.force_login(viewer)
+    page = client.get(urls.file(analysed.pk)).content.decode()
+    assert "earlier version" in page and "Analyse it again" not in page
