@@ -316,7 +316,7 @@ def _report(
         and correlation <= PHASE_INVERTED_CORRELATION
         and mono_loss >= PHASE_INVERTED_MONO_LOSS_DB
     )
-    sibilance_count, sibilance, _ = loud.sibilance.result()
+    sibilance_count, sibilance = loud.sibilance.result()
     curve = level.short_term[CURVE_STEP_TICKS - 1 :: CURVE_STEP_TICKS]
     times = np.arange(1, curve.shape[0] + 1) * (CURVE_STEP_TICKS / TICKS_PER_SECOND)
     return {

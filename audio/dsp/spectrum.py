@@ -2,8 +2,8 @@
 end and sibilance.
 
 The cut-off, hum and low-end checks look at a thin sample of the audio (a few windows per
-second, or a decimated copy); sibilance needs every frame of the mono sum, one short float32 FFT
-each. All cost little next to the loudness and peak work.
+second, or a decimated copy); sibilance takes every other 23 ms frame of the mono sum, one short
+float32 FFT each. All cost little next to the loudness and peak work.
 """
 
 from __future__ import annotations
@@ -11,6 +11,32 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+
+class _Framer:
+    """Cuts a stream of mono blocks into consecutive frames of ``size`` samples, whatever the
+    block size: a frame begun in one block is completed from the next."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._carry = np.zeros(0, dtype=np.float32)
+
+    def split(self, mono: np.ndarray) -> list[np.ndarray]:
+        """The frames completed by this block, as arrays of shape (frames, size)."""
+        out = []
+        at = 0
+        if self._carry.size:
+            at = min(self.size - self._carry.size, mono.shape[0])
+            self._carry = np.concatenate([self._carry, mono[:at]])
+            if self._carry.size < self.size:
+                return out
+            out.append(self._carry[None, :])
+        whole = (mono.shape[0] - at) // self.size * self.size
+        if whole:
+            out.append(mono[at : at + whole].reshape(-1, self.size))
+        self._carry = mono[at + whole :].copy()
+        return out
+
 
 # --- Lossy cut-off --------------------------------------------------------------------------
 
@@ -123,7 +149,7 @@ class HumDetector:
         self.rate = sample_rate / self.factor
         self.window = int(HUM_WINDOW_S * self.rate)
         self._average = np.full(self.factor, 1.0 / self.factor, dtype=np.float32)
-        self._carry = np.zeros(0, dtype=np.float32)
+        self._groups = _Framer(self.factor)
         self._pending: list[np.ndarray] = []
         self._pending_len = 0
         self._votes = {50: 0, 60: 0}
@@ -131,24 +157,12 @@ class HumDetector:
         self._layouts: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def process(self, mono: np.ndarray) -> None:
-        # Complete the group left over from the last block, then average whole groups with a
-        # matrix-vector product (far faster than a mean over a short axis).
-        parts = []
-        start = 0
-        if self._carry.size:
-            start = min(self.factor - self._carry.size, mono.shape[0])
-            self._carry = np.concatenate([self._carry, mono[:start]])
-            if self._carry.size == self.factor:
-                parts.append(self._carry @ self._average)
-                self._carry = self._carry[:0]
-        usable = start + (mono.shape[0] - start) // self.factor * self.factor
-        if usable > start:
-            parts.append(mono[start:usable].reshape(-1, self.factor) @ self._average)
-        if usable < mono.shape[0]:
-            self._carry = mono[usable:].copy()
-        small = np.concatenate([np.atleast_1d(p) for p in parts]) if parts else None
-        if small is None:
+        # Average whole groups with a matrix-vector product (far faster than a mean over a
+        # short axis).
+        parts = [groups @ self._average for groups in self._groups.split(mono)]
+        if not parts:
             return
+        small = np.concatenate(parts)
         self._pending.append(small)
         self._pending_len += small.shape[0]
         if self._pending_len >= self.window:
@@ -244,7 +258,6 @@ class LowEndMeter:
         angle = 2.0 * np.pi * np.outer(np.arange(self.window), bins) / self.window
         basis = np.hstack([np.cos(angle), np.sin(angle)]) * taper[:, None]
         self._basis = basis.astype(np.float32)  # (window, 2 × bins): real and imaginary parts
-        self._bins = bins.size
         self._power_scale = 2.0 / (self.window * float(np.sum(taper**2)))
         self._sums = np.zeros(3)  # Σ|L|², Σ|R|², Σ Re(L·R*)
         self._windows = 0
@@ -328,22 +341,13 @@ class SibilanceDetector:
         self._bins = slice(int(band[0]), int(band[-1]) + 1) if band.size else slice(0, 0)
         self._taper = np.hanning(self.frame).astype(np.float32)
         self._scale = 2.0 / (self.frame * float(np.sum(self._taper.astype(np.float64) ** 2)))
-        self._carry = np.zeros(0, dtype=np.float32)
+        self._framer = _Framer(self.frame)
         self._frames = 0  # whole frames seen so far, measured or not
         self._levels: list[np.ndarray] = []  # of frames 0, STRIDE, 2·STRIDE, ...
 
     def process(self, mono: np.ndarray) -> None:
-        at = 0
-        if self._carry.size:  # complete the frame begun in the last block
-            at = min(self.frame - self._carry.size, mono.shape[0])
-            self._carry = np.concatenate([self._carry, mono[:at]])
-            if self._carry.size < self.frame:
-                return
-            self._add(self._carry[None, :])
-        whole = (mono.shape[0] - at) // self.frame * self.frame
-        if whole:
-            self._add(mono[at : at + whole].reshape(-1, self.frame))
-        self._carry = mono[at + whole :].copy()
+        for frames in self._framer.split(mono):
+            self._add(frames)
 
     def _add(self, frames: np.ndarray) -> None:
         first = -self._frames % SIBILANCE_STRIDE  # the first of these on the stride
@@ -357,23 +361,22 @@ class SibilanceDetector:
         )
         self._levels.append(power.astype(np.float64) * self._scale)
 
-    def result(self) -> tuple[int, list[dict[str, float]], float | None]:
-        """(how many bursts, the first SIBILANCE_LISTED as {"time_s", "level_dbfs"}, the band's
-        reference level in dBFS or None for a file with nothing in the band)."""
+    def result(self) -> tuple[int, list[dict[str, float]]]:
+        """(how many bursts, the first SIBILANCE_LISTED as {"time_s", "level_dbfs"})."""
         if not self._levels:
-            return 0, [], None
+            return 0, []
         mean_square = np.concatenate(self._levels)
         audible = mean_square[mean_square > 1e-12]
         if audible.size == 0:
-            return 0, [], None
+            return 0, []
         with np.errstate(divide="ignore"):
             level = 10.0 * np.log10(mean_square)
         reference = 10.0 * math.log10(np.percentile(audible, SIBILANCE_REFERENCE_PERCENTILE))
         threshold = max(reference + SIBILANCE_RISE_DB, SIBILANCE_FLOOR_DBFS)
         hot = np.flatnonzero(level >= threshold)
         if hot.size == 0:
-            return 0, [], reference
-        # Runs of hot frames, merging those a frame or two apart.
+            return 0, []
+        # Runs of hot frames, merging those less than SIBILANCE_MERGE_S apart.
         step_s = SIBILANCE_STRIDE * self.frame / self.sample_rate
         breaks = np.flatnonzero(np.diff(hot) * step_s > SIBILANCE_MERGE_S)
         starts = np.concatenate([[0], breaks + 1])
@@ -388,4 +391,4 @@ class SibilanceDetector:
                     "level_dbfs": round(float(level[loudest]), 1),
                 }
             )
-        return int(starts.size), listed, reference
+        return int(starts.size), listed

@@ -231,12 +231,20 @@ def true_peak_dbtp(
 ) -> float:
     """Oversampled true peak (dBTP) over all channels; -inf for digital silence. At the
     default 4× this is BS.1770-4's true peak, as `audio.dsp.analysis` reports it."""
-    detector = PeakDetector(1, factor=factor, taps=taps, beta=beta)
+    return _dbtp(PeakDetector(1, factor=factor, taps=taps, beta=beta), planar)
+
+
+def _dbtp(detector: PeakDetector, planar: np.ndarray) -> float:
     peak = float(detector.envelope(planar).max(initial=0.0))
     return 20.0 * math.log10(peak) if peak > 0 else -math.inf
 
 
-def cross_check_peak_dbtp(planar: np.ndarray) -> float:
-    """True peak through a short 4× interpolator like BS.1770-4 Annex 2's example filter (see
+def cross_check_detector(step: int) -> PeakDetector:
+    """A 4× detector with a short interpolator like BS.1770-4 Annex 2's example filter (see
     CROSS_CHECK_TAPS): what other meters are likely to read."""
-    return true_peak_dbtp(planar, OVERSAMPLING, taps=CROSS_CHECK_TAPS, beta=CROSS_CHECK_BETA)
+    return PeakDetector(step, factor=OVERSAMPLING, taps=CROSS_CHECK_TAPS, beta=CROSS_CHECK_BETA)
+
+
+def cross_check_peak_dbtp(planar: np.ndarray) -> float:
+    """True peak as `cross_check_detector` reads it; -inf for digital silence."""
+    return _dbtp(cross_check_detector(1), planar)

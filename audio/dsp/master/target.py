@@ -53,10 +53,7 @@ def limit_to_target(
     peaks = detector.envelope(x).astype(np.float64)
     # Also what short interpolators see (see meter.CROSS_CHECK_TAPS), so that no common meter
     # finds the peaks this one lets through.
-    short = meter.PeakDetector(
-        STEP, factor=meter.OVERSAMPLING, taps=meter.CROSS_CHECK_TAPS, beta=meter.CROSS_CHECK_BETA
-    )
-    np.maximum(peaks, short.envelope(x), out=peaks)
+    np.maximum(peaks, meter.cross_check_detector(STEP).envelope(x), out=peaks)
     with np.errstate(divide="ignore"):
         peak_db = 20.0 * np.log10(peaks)
     energy = meter.kweighted_power(x, rate, step=STEP)

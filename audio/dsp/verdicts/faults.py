@@ -120,13 +120,8 @@ def _noise(a: Mapping[str, Any], found: _Findings) -> None:
             f"filter or narrow notches at {hum:g} Hz and its harmonics take it out; check quiet "
             f"passages and fades after.",
         )
-    clicks = a.get("clicks")
-    listed = list(clicks) if isinstance(clicks, list | tuple) else []
-    count = _int(a.get("click_count"))
-    count = len(listed) if count is None else count
+    count, where = _events(a, "clicks", "click_count")
     if count:
-        times = [t for t in (_click_time(c) for c in listed[:3]) if t is not None]
-        where = f", for example at {', '.join(_clock(t) for t in times)}" if times else ""
         amount = str(count) if "click_count" in a else _amount(count)
         found.warn(
             "clicks",
@@ -174,13 +169,8 @@ def _vinyl(profile: Profile, a: Mapping[str, Any], found: _Findings) -> None:
                 f"version with more dynamics (a ratio of {least:g} dB or more).",
             )
     if "sibilance" in profile.extra_checks:
-        count = _int(a.get("sibilance_count"))
-        listed = a.get("sibilance")
-        listed = list(listed) if isinstance(listed, list | tuple) else []
-        count = len(listed) if count is None else count
+        count, where = _events(a, "sibilance", "sibilance_count")
         if count:
-            times = [t for t in (_click_time(s) for s in listed[:3]) if t is not None]
-            where = f", for example at {', '.join(_clock(t) for t in times)}" if times else ""
             bursts = "burst" if count == 1 else "bursts"
             found.warn(
                 "sibilance",
@@ -189,3 +179,15 @@ def _vinyl(profile: Profile, a: Mapping[str, Any], found: _Findings) -> None:
                 f"level distort when cut to lacquer and mistrack on playback; listen there and "
                 f"de-ess (or tame the cymbals) before the cut.",
             )
+
+
+def _events(a: Mapping[str, Any], list_key: str, count_key: str) -> tuple[int, str]:
+    """How many events the analysis counts (or lists, when it has no count) and ", for example
+    at 0:12.5, 1:05.0" from the first three listed ("" when none has a time)."""
+    raw = a.get(list_key)
+    listed = list(raw) if isinstance(raw, list | tuple) else []
+    count = _int(a.get(count_key))
+    count = len(listed) if count is None else count
+    times = [t for t in (_click_time(e) for e in listed[:3]) if t is not None]
+    where = f", for example at {', '.join(_clock(t) for t in times)}" if times else ""
+    return count, where
