@@ -8,6 +8,7 @@ and never guesses.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from decimal import Decimal
 
@@ -99,13 +100,13 @@ class ReleaseQuerySet(models.QuerySet["Release"]):
         """Releases of the user's workspaces, and those the user is a guest on."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(
-            Q(workspace__memberships__user=user) | Q(guests__user=user)
-        ).distinct()
+        return self.filter(Q(workspace__memberships__user=user) | Q(guests__user=user)).distinct()
 
     def with_artists(self) -> ReleaseQuerySet:
         credits = Credit.objects.filter(role=Credit.Role.MAIN_ARTIST).select_related("person")
-        return self.prefetch_related(models.Prefetch("credits", queryset=credits, to_attr="artists"))
+        return self.prefetch_related(
+            models.Prefetch("credits", queryset=credits, to_attr="artists")
+        )
 
     def with_tracks(self) -> ReleaseQuerySet:
         return self.prefetch_related(
@@ -220,10 +221,8 @@ class Release(models.Model):
         for field, normalize in (("upc", upc_normalize), ("language", language_normalize)):
             value = getattr(self, field)
             if value:
-                try:
+                with contextlib.suppress(CodeError):  # the field validator reports it
                     setattr(self, field, normalize(value))
-                except CodeError:
-                    pass  # the field validator reports it
         if isinstance(self.territories, list):
             self.territories = sorted({str(t).strip().upper() for t in self.territories})
         for field in ("moods", "keywords", "genre_tags"):
@@ -302,10 +301,12 @@ class Track(models.Model):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="tracks")
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="tracks")
-    disc = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1),
-                                                                    MaxValueValidator(99)])  # fmt: skip
-    position = models.PositiveSmallIntegerField(validators=[MinValueValidator(1),
-                                                            MaxValueValidator(999)])  # fmt: skip
+    disc = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    position = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(999)]
+    )
     title = models.CharField(max_length=200)
     version = models.CharField(max_length=100, blank=True, help_text="e.g. Radio Edit, Remix")
     isrc = models.CharField("ISRC", max_length=12, blank=True, validators=[validate_isrc])
@@ -348,10 +349,8 @@ class Track(models.Model):
         for field, normalize in (("isrc", isrc_normalize), ("language", language_normalize)):
             value = getattr(self, field)
             if value:
-                try:
+                with contextlib.suppress(CodeError):  # the field validator reports it
                     setattr(self, field, normalize(value))
-                except CodeError:
-                    pass  # the field validator reports it
 
     def clean_fields(self, exclude: object = None) -> None:
         self.normalize()
@@ -502,10 +501,8 @@ class CatalogueSettings(models.Model):
 
     def clean_fields(self, exclude: object = None) -> None:
         if self.isrc_prefix:
-            try:
+            with contextlib.suppress(CodeError):  # the field validator reports it
                 self.isrc_prefix = isrc_prefix_normalize(self.isrc_prefix)
-            except CodeError:
-                pass
         super().clean_fields(exclude=exclude)
 
 
@@ -528,6 +525,9 @@ class IsrcCounter(models.Model):
             ),
             models.CheckConstraint(condition=Q(last__lte=99_999), name="isrc_counter_range"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year:02d}: {self.last}"
 
 
 class PhysicalEdition(models.Model):

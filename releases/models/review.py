@@ -32,7 +32,9 @@ class MixVersion(models.Model):
         ordering = ["track", "number"]
         constraints = [
             models.UniqueConstraint(fields=["track", "number"], name="mix_version_number_unique"),
-            models.UniqueConstraint(fields=["track", "audio_file"], name="mix_version_audio_unique"),
+            models.UniqueConstraint(
+                fields=["track", "audio_file"], name="mix_version_audio_unique"
+            ),
             models.CheckConstraint(condition=Q(number__gte=1), name="mix_version_number_positive"),
         ]
 
