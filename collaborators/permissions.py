@@ -10,6 +10,10 @@ else in Liner compares role names.
 - member: a collaborator (an engineer, a co-writer, a session player): works on releases,
   audio and the address book; does not see money and does not manage members.
 - viewer: reads releases, audio and people; changes nothing.
+
+A guest is not a member: someone invited to one release of a workspace (``releases`` keeps
+who is a guest where). ``GUEST_ACTIONS`` is what a guest may do on that release, and only
+there; approving additionally needs an approver entry, downloading the release's consent.
 """
 
 from __future__ import annotations
@@ -40,12 +44,20 @@ class Action(StrEnum):
     CONTENT_EDIT = "content.edit"
     FINANCE_VIEW = "finance.view"
     FINANCE_EDIT = "finance.edit"
+    REVIEW_COMMENT = "review.comment"
+    CONTENT_DOWNLOAD = "content.download"
 
 
 _VIEWER = frozenset(
-    {Action.WORKSPACE_VIEW, Action.MEMBERS_VIEW, Action.PEOPLE_VIEW, Action.CONTENT_VIEW}
+    {
+        Action.WORKSPACE_VIEW,
+        Action.MEMBERS_VIEW,
+        Action.PEOPLE_VIEW,
+        Action.CONTENT_VIEW,
+        Action.CONTENT_DOWNLOAD,
+    }
 )
-_MEMBER = _VIEWER | {Action.PEOPLE_EDIT, Action.CONTENT_EDIT}
+_MEMBER = _VIEWER | {Action.PEOPLE_EDIT, Action.CONTENT_EDIT, Action.REVIEW_COMMENT}
 _MANAGER = _MEMBER | {
     Action.WORKSPACE_EDIT,
     Action.MEMBERS_MANAGE,
@@ -60,6 +72,14 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.MEMBER: _MEMBER,
     Role.VIEWER: _VIEWER,
 }
+
+# A guest on one release: listen and comment there. Downloads need the release's consent
+# (checked by ``releases``), approvals an approver entry.
+GUEST = "guest"
+GUEST_ACTIONS: frozenset[Action] = frozenset(
+    {Action.CONTENT_VIEW, Action.REVIEW_COMMENT, Action.CONTENT_DOWNLOAD}
+)
+ROLE_ACTIONS[GUEST] = GUEST_ACTIONS
 
 ROLE_RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.MANAGER: 2, Role.OWNER: 3}
 

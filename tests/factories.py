@@ -45,3 +45,22 @@ class PersonFactory(factory.django.DjangoModelFactory):
     workspace = factory.SubFactory(WorkspaceFactory)
     name = factory.Faker("name")
     email = factory.Sequence(lambda n: f"contact{n}@example.org")
+
+
+class ReleaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "releases.Release"
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    title = factory.Sequence(lambda n: f"Release {n}")
+    type = "album"
+
+
+class TrackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "releases.Track"
+
+    release = factory.SubFactory(ReleaseFactory)
+    workspace = factory.SelfAttribute("release.workspace")
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Track {n}")

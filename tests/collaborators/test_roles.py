@@ -5,13 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from collaborators import services
 from collaborators.models import Membership
-from collaborators.permissions import ROLE_ACTIONS, Action, Role, can, grantable_roles
+from collaborators.permissions import GUEST, ROLE_ACTIONS, Action, Role, can, grantable_roles
 
 from ..conftest import assert_error_shape
 
 EXPECTED = {
     # action: roles allowed
-    Action.WORKSPACE_VIEW: {"owner", "manager", "member", "viewer"},
+    Action.WORKSPACE_VIEW: {"owner", "manager", "member", "viewer"},  # not "guest"
     Action.WORKSPACE_EDIT: {"owner", "manager"},
     Action.WORKSPACE_DELETE: {"owner"},
     Action.MEMBERS_VIEW: {"owner", "manager", "member", "viewer"},
@@ -19,8 +19,10 @@ EXPECTED = {
     Action.OWNERS_MANAGE: {"owner"},
     Action.PEOPLE_VIEW: {"owner", "manager", "member", "viewer"},
     Action.PEOPLE_EDIT: {"owner", "manager", "member"},
-    Action.CONTENT_VIEW: {"owner", "manager", "member", "viewer"},
+    Action.CONTENT_VIEW: {"owner", "manager", "member", "viewer", "guest"},
     Action.CONTENT_EDIT: {"owner", "manager", "member"},
+    Action.CONTENT_DOWNLOAD: {"owner", "manager", "member", "viewer", "guest"},
+    Action.REVIEW_COMMENT: {"owner", "manager", "member", "guest"},
     Action.FINANCE_VIEW: {"owner", "manager"},
     Action.FINANCE_EDIT: {"owner", "manager"},
 }
@@ -31,7 +33,7 @@ def test_every_action_has_an_expected_row():
 
 
 @pytest.mark.parametrize("action", list(Action))
-@pytest.mark.parametrize("role", [r.value for r in Role])
+@pytest.mark.parametrize("role", [*(r.value for r in Role), GUEST])
 def test_permission_table(role, action):
     assert can(role, action) == (role in EXPECTED[action])
 
@@ -41,6 +43,13 @@ def test_roles_are_nested():
     assert ROLE_ACTIONS[Role.MANAGER] < ROLE_ACTIONS[Role.OWNER]
     assert not can(None, Action.WORKSPACE_VIEW)
     assert not can("admin", Action.WORKSPACE_VIEW)
+    # A guest on one release has no standing in the workspace at all.
+    assert ROLE_ACTIONS[GUEST] < ROLE_ACTIONS[Role.MEMBER]
+    assert not ROLE_ACTIONS[GUEST] & {
+        Action.WORKSPACE_VIEW,
+        Action.PEOPLE_VIEW,
+        Action.MEMBERS_VIEW,
+    }
 
 
 def test_grantable_roles():
