@@ -403,8 +403,9 @@ class Credit(models.Model):
     track = models.ForeignKey(
         Track, on_delete=models.CASCADE, null=True, blank=True, related_name="credits"
     )
-    # PROTECT: removing someone from the address book must not silently drop their credits.
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="credits")
+    # RESTRICT: removing someone from the address book must not silently drop their credits
+    # (deleting the whole workspace still works).
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="credits")
     role = models.CharField(max_length=24, choices=Role.choices)
     instrument = models.CharField(
         max_length=60, blank=True, help_text="For a performer: the instrument (DDEX name)."

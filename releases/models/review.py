@@ -20,8 +20,9 @@ from .catalogue import Release, Track
 class MixVersion(models.Model):
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField()
-    # PROTECT: the audio a sign-off approved must not vanish from under it.
-    audio_file = models.ForeignKey(AudioFile, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT: the audio a sign-off approved must not vanish from under it (deleting the
+    # whole workspace or track, which takes the version with it, still works).
+    audio_file = models.ForeignKey(AudioFile, on_delete=models.RESTRICT, related_name="+")
     note = models.CharField(max_length=500, blank=True, help_text="What changed in this mix.")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -123,8 +124,8 @@ class SignOff(models.Model):
         CHANGES = "changes", "Changes requested"
 
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="signoffs")
-    version = models.ForeignKey(MixVersion, on_delete=models.PROTECT, related_name="signoffs")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(MixVersion, on_delete=models.RESTRICT, related_name="signoffs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+")
     decision = models.CharField(max_length=10, choices=Decision.choices)
     # The exact bytes decided on, whatever later happens to the version row.
     sha256 = models.CharField(max_length=64)
@@ -163,7 +164,7 @@ class MasterLock(models.Model):
     """
 
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="locks")
-    version = models.ForeignKey(MixVersion, on_delete=models.PROTECT, related_name="locks")
+    version = models.ForeignKey(MixVersion, on_delete=models.RESTRICT, related_name="locks")
     sha256 = models.CharField(max_length=64)
     covered = models.JSONField(default=dict)
     fingerprint = models.CharField(max_length=64)
