@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from collaborators.decorators import workspace_page
 from collaborators.forms import apply_errors
+from collaborators.jobs.views import job_json, job_progress
 from collaborators.models import Workspace
 from collaborators.permissions import Action, can
 
@@ -40,8 +41,6 @@ from .services import mastering, renders, uploads
 PER_PAGE = 50
 # Multipart framing around a file: a body a little over the limit still holds a file under it.
 UPLOAD_OVERHEAD = 1 << 20
-RUNNING = (Job.Status.QUEUED, Job.Status.RUNNING)
-ENDED = (Job.Status.DONE, Job.Status.FAILED)
 
 
 def _may_edit(workspace: Workspace) -> bool:
@@ -278,7 +277,11 @@ def render_file(request: HttpRequest, workspace: Workspace, pk: int) -> HttpResp
 def delete(request: HttpRequest, workspace: Workspace, pk: int) -> HttpResponse:
     audio = selectors.audio_file_get(workspace=workspace, audio_file_id=pk)
     name = audio.original_name
-    uploads.audio_file_delete(audio_file=audio)
+    try:
+        uploads.audio_file_delete(audio_file=audio)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("audio-file", workspace.slug, audio.pk)
     messages.success(request, f"“{name}” and everything made from it are deleted.")
     return redirect("audio-index", workspace.slug)
 
@@ -298,7 +301,7 @@ def job_status(request: HttpRequest, workspace: Workspace, pk: int) -> HttpRespo
     """
     job = selectors.job_get(workspace=workspace, job_id=pk)
     if _wants_json(request):
-        return JsonResponse(_job_json(job))
+        return JsonResponse(job_json(job))
     shape = request.GET.get("as", "bar")
     context: dict[str, Any] = {"may_edit": _may_edit(workspace)}
     if shape == "row" and job.kind == Job.Kind.ANALYZE:
@@ -316,21 +319,8 @@ def job_status(request: HttpRequest, workspace: Workspace, pk: int) -> HttpRespo
         context["r"] = presenters.render_item(job, masters)
         context["audio"] = job.audio_file
         return render(request, "audio/file.html#render-row", context)
-    response = render(request, "audio/_job.html", {**context, "job": job, "poll": True})
-    if job.status in ENDED and request.GET.get("was") in RUNNING:
-        response["HX-Refresh"] = "true"
-    return response
-
-
-def _job_json(job: Job) -> dict[str, Any]:
-    return {
-        "id": job.pk, "kind": job.kind, "status": job.status, "progress": job.progress,
-        "stage": job.stage, "attempts": job.attempts, "error": job.error,
-        "seconds": job.seconds,
-        "created_at": job.created_at.isoformat() if job.created_at else None,
-        "started_at": job.started_at.isoformat() if job.started_at else None,
-        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
-    }  # fmt: skip
+    poll_url = reverse("audio-job", args=[workspace.slug, job.pk])
+    return job_progress(request, job, poll_url=poll_url, context=context)
 
 
 # --- Files ------------------------------------------------------------------------------------

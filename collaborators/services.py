@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import RestrictedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -248,9 +249,25 @@ def person_update(
     return person
 
 
+def restricted_words(exc: RestrictedError) -> str:
+    """What still points at a row another app refuses to lose, in words ("2 credits")."""
+    counts: dict[str, int] = {}
+    for obj in exc.restricted_objects:
+        meta = obj._meta
+        counts[str(meta.verbose_name)] = counts.get(str(meta.verbose_name), 0) + 1
+    return ", ".join(f"{n} {name if n == 1 else name + 's'}" for name, n in sorted(counts.items()))
+
+
 @transaction.atomic
 def person_delete(*, person: Person) -> None:
-    person.delete()
+    """Remove someone from the address book, unless another app still relies on them (a
+    credit on a release, say): then a ValidationError names what to remove first."""
+    try:
+        person.delete()
+    except RestrictedError as exc:
+        raise ValidationError(
+            f"{person.name} is still in use ({restricted_words(exc)}); remove that first."
+        ) from exc
 
 
 # --- Invitations ----------------------------------------------------------------------------

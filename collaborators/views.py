@@ -186,7 +186,11 @@ def person_edit(request: HttpRequest, workspace: Workspace, person_id: int) -> H
 def person_delete(request: HttpRequest, workspace: Workspace, person_id: int) -> HttpResponse:
     person = selectors.access_person(workspace=workspace, person_id=person_id)
     if request.method == "POST":
-        services.person_delete(person=person)
+        try:
+            services.person_delete(person=person)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("person-detail", workspace_slug=workspace.slug, person_id=person.pk)
         messages.success(request, f"{person.name} removed from your people.")
         return redirect("people-list", workspace_slug=workspace.slug)
     return render(request, "collaborators/person_confirm_delete.html", {"person": person})

@@ -12,11 +12,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import RestrictedError
 
 from audio.dsp.errors import AudioError
 from audio.dsp.io import AudioInfo, probe
 from audio.models import AudioFile, Job
 from collaborators.models import Workspace
+from collaborators.services import restricted_words
 
 from .files import COPY_CHUNK, scratch_dir
 from .jobs import job_request
@@ -154,5 +156,12 @@ def audio_file_delete(*, audio_file: AudioFile) -> None:
                 storage.delete(name)
 
     with transaction.atomic():
-        audio_file.delete()
+        try:
+            audio_file.delete()
+        except RestrictedError as exc:
+            # Another app (a release's mix version, say) relies on these exact bytes.
+            raise ValidationError(
+                f"“{audio_file.original_name}” is still in use ({restricted_words(exc)}); "
+                "remove it there first."
+            ) from exc
         transaction.on_commit(remove_files)
