@@ -20,7 +20,7 @@ class ReleaseGuest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guest_releases"
     )
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
