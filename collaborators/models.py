@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import zoneinfo
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from .currencies import CURRENCY_CODES
 from .identifiers import IdentifierError, ipi_normalize, isni_normalize
+from .invitation_grants import invitation_grant
 from .permissions import Role
 
 
@@ -333,7 +335,10 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 
 
 class Invitation(models.Model):
-    """An invitation to join a workspace with a role, sent by email.
+    """An invitation to join a workspace with a role, sent by email; or, with a grant, to
+    something narrower that a higher app defines (``collaborators.invitation_grants``), such as
+    being a guest on one release. A grant invitation never makes a member: its role is always
+    ``viewer`` and is not used.
 
     The link carries a signed, expiring token built from ``key``; the row is single-use
     (``accepted_at``) and can be withdrawn (``revoked_at``).
@@ -361,19 +366,37 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Blank: membership of the workspace. Otherwise a kind registered in invitation_grants,
+    # and the id of what it grants (a release, say) in that app's own terms.
+    grant_kind = models.CharField(max_length=40, blank=True, default="")
+    grant_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            # One open invitation per address and workspace; expired ones are closed
-            # (revoked) by the service before a new one is written.
+            # One open invitation to join per address and workspace, and one per address and
+            # grant; expired ones are closed (revoked) by the service before a new one is
+            # written.
             models.UniqueConstraint(
                 "workspace",
                 Lower("email"),
-                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True, grant_kind=""),
                 name="invitation_one_open_per_email",
+            ),
+            models.UniqueConstraint(
+                "grant_kind",
+                "grant_id",
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True) & ~Q(grant_kind=""),
+                name="invitation_one_open_per_grant",
+            ),
+            # A grant names its object, and gives no role in the workspace.
+            models.CheckConstraint(
+                condition=Q(grant_kind="", grant_id__isnull=True)
+                | (~Q(grant_kind="") & Q(grant_id__isnull=False, role="viewer")),
+                name="invitation_grant_complete",
             ),
             models.CheckConstraint(
                 condition=Q(role__in=[r.value for r in Role]), name="invitation_role_valid"
@@ -385,7 +408,35 @@ class Invitation(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.grant_kind:
+            return f"{self.email} → {self.workspace} ({self.grant_kind} {self.grant_id})"
         return f"{self.email} → {self.workspace} ({self.role})"
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.grant_kind:
+            if self.grant_id is not None:
+                raise ValidationError({"grant_id": "Only an invitation with a grant names one."})
+            return
+        if invitation_grant(self.grant_kind) is None:
+            raise ValidationError({"grant_kind": f"Unknown invitation grant “{self.grant_kind}”."})
+        if self.grant_id is None:
+            raise ValidationError({"grant_id": "Say what the invitation grants."})
+        if self.role != Role.VIEWER:
+            raise ValidationError({"role": "This invitation gives no role in the workspace."})
+
+    @property
+    def is_grant(self) -> bool:
+        return bool(self.grant_kind)
+
+    @cached_property
+    def grant_description(self) -> str | None:
+        """What a grant invitation is for, as words after "invites you to" (None: that thing
+        is gone, or no installed app defines the kind). Blank for an invitation to join."""
+        if not self.grant_kind:
+            return ""
+        grant = invitation_grant(self.grant_kind)
+        return grant.describe(self) if grant is not None else None
 
     @property
     def status(self) -> str:

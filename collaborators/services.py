@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -18,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .invitation_grants import invitation_grant
 from .models import Invitation, Membership, Person, PersonRole, PersonRoleLink, User, Workspace
-from .permissions import ROLE_RANK, Action, Role, can, grantable_roles, require
+from .permissions import GUEST, ROLE_RANK, Action, Role, can, grantable_roles, require
 
 logger = logging.getLogger(__name__)
 
@@ -277,8 +279,22 @@ class InvitationError(Exception):
     """An invitation link that cannot be used; the message is shown to the person."""
 
 
+class _IssuedAtSigner(signing.TimestampSigner):
+    """Signs with a given moment instead of the clock's."""
+
+    def __init__(self, *, at: float) -> None:
+        super().__init__(salt=_INVITE_SALT)
+        self._at = int(at)
+
+    def timestamp(self) -> str:
+        return signing.b62_encode(self._at)
+
+
 def invitation_token(invitation: Invitation) -> str:
-    return signing.TimestampSigner(salt=_INVITE_SALT).sign(invitation.key)
+    """The link's token: the key, signed with the moment the invitation was issued (or last
+    resent), so the same invitation always has the same link and its age is the invitation's."""
+    issued = invitation.expires_at - settings.INVITATION_MAX_AGE
+    return _IssuedAtSigner(at=issued.timestamp()).sign(invitation.key)
 
 
 def invitation_url(invitation: Invitation) -> str:
@@ -295,14 +311,30 @@ def _enqueue_invitation_email(invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_create(
-    *, workspace: Workspace, actor: Membership, email: str, role: str, message: str = ""
+    *,
+    workspace: Workspace,
+    actor: Membership,
+    email: str,
+    role: str | None = None,
+    message: str = "",
+    grant_kind: str = "",
+    grant_id: int | None = None,
 ) -> Invitation:
-    """Invite ``email`` to ``workspace`` with ``role``; the email goes out after commit."""
+    """Invite ``email`` to ``workspace`` with ``role``; the email goes out after commit.
+
+    With ``grant_kind`` (registered in ``invitation_grants``) and ``grant_id`` the invitation
+    gives that grant instead of membership, and takes no role. The caller has checked whatever
+    the grant itself requires; this checks only that ``actor`` may invite people at all.
+    """
     require(actor.role, Action.MEMBERS_MANAGE)
     email = User.objects.normalize_email((email or "").strip()).lower()
-    if role not in Role.values:
+    if grant_kind:
+        if role not in (None, Role.VIEWER):
+            raise ValidationError({"role": "This invitation gives no role in the workspace."})
+        role = Role.VIEWER
+    elif role not in Role.values:
         raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
-    if role not in grantable_roles(actor.role):
+    elif role not in grantable_roles(actor.role):
         raise ValidationError({"role": f"Your role cannot invite someone as {role}."})
     now = timezone.now()
     invitation = Invitation(
@@ -313,12 +345,19 @@ def invitation_create(
         invited_by=actor.user,
         key=secrets.token_urlsafe(32),
         expires_at=now + settings.INVITATION_MAX_AGE,
+        grant_kind=grant_kind,
+        grant_id=grant_id,
     )
     invitation.full_clean(validate_constraints=False)
     if Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of this workspace."})
     open_ = Invitation.objects.select_for_update().filter(
-        workspace=workspace, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        workspace=workspace,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        grant_kind=grant_kind,
+        grant_id=grant_id,
     )
     for old in open_:
         if old.expires_at > now:
@@ -385,12 +424,35 @@ def invitation_from_token(token: str) -> Invitation:
         raise InvitationError("This invitation was withdrawn.")
     if invitation.expires_at <= timezone.now():
         raise InvitationError("This invitation has expired. Ask for a new one.")
+    if invitation.grant_description is None:
+        raise InvitationError("What this invitation was for no longer exists. Ask for a new one.")
     return invitation
 
 
+@dataclass(frozen=True)
+class InvitationAcceptance:
+    """What accepting an invitation did: made or promoted a membership, or (``membership``
+    None) gave a grant; and the path to send the person to next."""
+
+    invitation: Invitation
+    user: User
+    membership: Membership | None
+    next_url: str
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.invitation.workspace
+
+    @property
+    def role(self) -> str:
+        """The member's role, or ``guest`` for a grant (no standing in the workspace)."""
+        return self.membership.role if self.membership is not None else GUEST
+
+
 @transaction.atomic
-def invitation_accept(*, token: str, user: User) -> Membership:
-    """Turn an invitation into a membership for ``user``. Single use, race-safe."""
+def invitation_accept(*, token: str, user: User) -> InvitationAcceptance:
+    """Accept an invitation as ``user``: a membership, or the invitation's grant (never a
+    membership then). Single use, race-safe."""
     found = invitation_from_token(token)
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
@@ -404,6 +466,26 @@ def invitation_accept(*, token: str, user: User) -> Membership:
             f"This invitation was sent to {invitation.email}, but you are logged in as "
             f"{user.email}. Log out and open the link again."
         )
+    membership: Membership | None = None
+    if invitation.grant_kind:
+        grant = invitation_grant(invitation.grant_kind)
+        if grant is None:
+            raise InvitationError("This invitation can no longer be used. Ask for a new one.")
+        next_url = grant.accept(invitation, user)
+    else:
+        membership = _membership_from_invitation(invitation, user)
+        next_url = reverse(
+            "workspace-dashboard", kwargs={"workspace_slug": invitation.workspace.slug}
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return InvitationAcceptance(
+        invitation=invitation, user=user, membership=membership, next_url=next_url
+    )
+
+
+def _membership_from_invitation(invitation: Invitation, user: User) -> Membership:
     membership = Membership.objects.filter(workspace=invitation.workspace, user=user).first()
     if membership is None:
         membership = Membership.objects.create(
@@ -412,9 +494,6 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     elif ROLE_RANK[Role(invitation.role)] > ROLE_RANK[Role(membership.role)]:
         membership.role = invitation.role
         membership.save(update_fields=["role"])
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
     Person.objects.filter(
         workspace=invitation.workspace, email__iexact=user.email, user__isnull=True
     ).update(user=user)
@@ -422,7 +501,9 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 
 
 @transaction.atomic
-def invitation_accept_with_signup(*, token: str, password: str, name: str = "") -> Membership:
+def invitation_accept_with_signup(
+    *, token: str, password: str, name: str = ""
+) -> InvitationAcceptance:
     """Create the invited person's account and accept in one step: both happen or neither."""
     invitation = invitation_from_token(token)
     user = user_signup(email=invitation.email, password=password, name=name)
@@ -447,12 +528,20 @@ def invitation_send_email(*, invitation_id: int) -> bool:
         )
         if invitation is None:
             return False
+        grant = invitation.grant_description
+        if grant is None:  # what it granted is gone: nothing worth sending
+            logger.info("invitation %s not sent: its grant no longer exists", invitation.pk)
+            return False
         context = {
             "invitation": invitation,
+            "grant": grant,
             "url": invitation_url(invitation),
             "inviter": invitation.invited_by.display_name if invitation.invited_by else "Someone",
         }
-        subject = f"You're invited to {invitation.workspace.name} on Liner"
+        if grant:
+            subject = f"{invitation.workspace.name} invites you to {grant}"
+        else:
+            subject = f"You're invited to {invitation.workspace.name} on Liner"
         body = render_to_string("collaborators/email/invitation.txt", context)
         send_mail(subject, body, None, [invitation.email])
         invitation.sent_at = timezone.now()

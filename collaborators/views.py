@@ -311,6 +311,13 @@ def invitation_action(
     )
 
 
+def _accepted_message(accepted: services.InvitationAcceptance, *, welcome: bool) -> str:
+    if accepted.membership is None:
+        return f"You're in: you can now {accepted.invitation.grant_description}."
+    name = accepted.workspace.name
+    return f"Welcome to {name}." if welcome else f"You joined {name}."
+
+
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The page an invitation link opens: join, log in first, or create an account."""
     try:
@@ -324,12 +331,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if user.is_authenticated:
         if request.method == "POST":
             try:
-                membership = services.invitation_accept(token=token, user=user)
-            except services.InvitationError as exc:
-                context["error"] = str(exc)
+                accepted = services.invitation_accept(token=token, user=user)
+            except (services.InvitationError, ValidationError) as exc:
+                context["error"] = " ".join(getattr(exc, "messages", [str(exc)]))
                 return render(request, "collaborators/invitation_accept.html", context, status=400)
-            messages.success(request, f"You joined {membership.workspace.name}.")
-            return redirect("workspace-dashboard", workspace_slug=membership.workspace.slug)
+            messages.success(request, _accepted_message(accepted, welcome=False))
+            return redirect(accepted.next_url)
         context["wrong_account"] = user.email.lower() != invitation.email.lower()
         return render(request, "collaborators/invitation_accept.html", context)
 
@@ -339,14 +346,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = InvitedSignupForm(request.POST or None)
     if request.method == "POST" and not has_account and form.is_valid():
         try:
-            membership = services.invitation_accept_with_signup(token=token, **form.cleaned_data)
+            accepted = services.invitation_accept_with_signup(token=token, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         except services.InvitationError as exc:
             context["error"] = str(exc)
         else:
-            login(request, membership.user, backend=_BACKEND)
-            messages.success(request, f"Welcome to {membership.workspace.name}.")
-            return redirect("workspace-dashboard", workspace_slug=membership.workspace.slug)
+            login(request, accepted.user, backend=_BACKEND)
+            messages.success(request, _accepted_message(accepted, welcome=True))
+            return redirect(accepted.next_url)
     context["form"] = form
     return render(request, "collaborators/invitation_accept.html", context)
