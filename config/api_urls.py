@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from audio import api as audio_api
 from collaborators import api as collaborators_api
+from releases import api as releases_api
 
 router = SimpleRouter()
 router.register("workspaces", collaborators_api.WorkspaceViewSet, basename="workspace")
@@ -14,6 +15,10 @@ workspace_router.register("people", collaborators_api.PersonViewSet, basename="p
 workspace_router.register("invitations", collaborators_api.InvitationViewSet, basename="invitation")
 workspace_router.register("audio", audio_api.AudioFileViewSet, basename="api-audio-file")
 workspace_router.register("jobs", audio_api.JobViewSet, basename="api-audio-job")
+workspace_router.register("releases", releases_api.ReleaseViewSet, basename="api-release")
+workspace_router.register("tracks", releases_api.TrackViewSet, basename="api-track")
+workspace_router.register("credits", releases_api.CreditViewSet, basename="api-credit")
+workspace_router.register("editions", releases_api.EditionViewSet, basename="api-edition")
 
 urlpatterns = [
     path("auth/token/", collaborators_api.TokenView.as_view(), name="api-token"),
@@ -24,6 +29,11 @@ urlpatterns = [
     ),
     path("audio/profiles/", audio_api.ProfileListView.as_view(), name="api-audio-profiles"),
     path("", include(router.urls)),
+    path(
+        "workspaces/<slug:workspace_slug>/catalogue-settings/",
+        releases_api.CatalogueSettingsView.as_view(),
+        name="api-catalogue-settings",
+    ),
     path("workspaces/<slug:workspace_slug>/", include(workspace_router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "collaborators.context_processors.workspace",
+                "releases.context_processors.guest",
             ],
         },
     },
@@ -251,15 +252,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    # Re-send audio jobs a broker outage left queued, or a dead worker left running.
-    "audio-sweep": {"task": "audio.sweep", "schedule": 60.0},
+    # Re-send jobs (of every app) a broker outage left queued, or a dead worker left running.
+    "jobs-sweep": {"task": "jobs.sweep", "schedule": 60.0},
 }
 
-# --- Audio ----------------------------------------------------------------------------------
+# --- Background jobs (collaborators.jobs) ---------------------------------------------------
 # A running job whose heartbeat is older than this lost its worker and may be taken over.
-AUDIO_JOB_STALE_SECONDS = env.int("LINER_AUDIO_JOB_STALE_SECONDS", default=120)
+JOB_STALE_SECONDS = env.int("LINER_JOB_STALE_SECONDS", default=120)
 # A job queued longer than this without starting is sent to the broker again by the sweep.
-AUDIO_JOB_REQUEUE_SECONDS = env.int("LINER_AUDIO_JOB_REQUEUE_SECONDS", default=300)
+JOB_REQUEUE_SECONDS = env.int("LINER_JOB_REQUEUE_SECONDS", default=300)
+
+# --- Audio ----------------------------------------------------------------------------------
 # Uploads larger than this are refused before they are stored (default 2 GB).
 AUDIO_MAX_UPLOAD_BYTES = env.int("LINER_AUDIO_MAX_UPLOAD_BYTES", default=2 * 1024**3)
 
@@ -278,7 +281,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "collaborators.schema.AutoSchema",
     "EXCEPTION_HANDLER": "collaborators.api_support.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": env.str("LINER_AUTH_THROTTLE", default="10/min")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -286,8 +289,29 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Liner API",
     "DESCRIPTION": (
-        "Plan releases, master and QC audio, keep rights and splits straight, track royalties. "
-        'Every error has the shape {"detail": "...", "code": "...", "fields": {...}}.'
+        "Plan releases, master and QC audio, keep rights and splits straight, track royalties.\n\n"
+        "Log in with `POST /api/auth/token/` and send `Authorization: Token <key>`; a browser "
+        "session works too (writes then need the CSRF token).\n\n"
+        'Every error has one shape, the `Error` component: `{"detail": "...", "code": "...", '
+        '"fields": {...}}`. `detail` is a sentence for a person, `code` a stable word for a '
+        "program, `fields` each invalid field's messages (empty otherwise). Each operation lists "
+        "the statuses it can answer. The codes:\n\n"
+        "* 400: a field's own code (`required`, `blank`, `null`, `invalid`, `invalid_choice`, "
+        "`max_length`, `max_value`, `min_value` …, with `fields`); `parse_error` (a body that "
+        "is not JSON); `bad_request` (a body over the size limit, or unreadable); "
+        "`invalid_credentials` (the token exchange)\n"
+        "* 401: `not_authenticated` (no token), `authentication_failed` (a token that is not "
+        "valid)\n"
+        "* 403: `permission_denied` (your role in the workspace does not allow it, or a "
+        "session write without its CSRF token)\n"
+        "* 404: `not_found` (no such thing, or not yours: another workspace's objects are "
+        "never a 403); `not_ready` (a waveform or a job's file not made yet)\n"
+        "* 405 `method_not_allowed`, 406 `not_acceptable`, 415 `unsupported_media_type`: the "
+        "request does not match this schema\n"
+        "* 413: `too_large` (an upload over the limit, refused before it is read)\n"
+        "* 429: `throttled` (too many token requests or failed logins; `Retry-After` when "
+        "known)\n"
+        "* 500: `error` (logged on our side)"
     ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -296,6 +320,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "WorkspaceKindEnum": "collaborators.models.Workspace.Kind",
         "JobKindEnum": "audio.models.Job.Kind",
+        "RoleEnum": "collaborators.permissions.Role",
+        "PersonRoleEnum": "collaborators.models.PersonRole",
+        "CurrencyEnum": "collaborators.serializers.CURRENCY_CHOICES",
+        "TimeZoneEnum": "collaborators.serializers.TIME_ZONE_CHOICES",
+        "RenderFormatEnum": "audio.serializers.RENDER_FORMAT_CHOICES",
     },
     # Swagger UI and ReDoc are served from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -54,7 +54,9 @@ def viewer_for(*, user: Any, workspace_slug: str, release_id: Any = None) -> Vie
         .first()
     )
     if membership is not None:
-        return Viewer(user=user, role=membership.role, workspace=membership.workspace)
+        workspace = membership.workspace
+        workspace.membership = membership  # as access_workspace leaves it, for the pages
+        return Viewer(user=user, role=membership.role, workspace=workspace)
     pk = _int(release_id)
     guest = (
         ReleaseGuest.objects.select_related("release__workspace")
