@@ -118,7 +118,7 @@ def test_concurrent_auto_isrcs_are_all_different():
                 track = catalogue.track_create(release=release, title=f"T{i}", isrc="auto")
                 with lock:
                     codes.append(track.isrc)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
             connection.close()
