@@ -13,7 +13,7 @@ from .catalogue import (
     Track,
 )
 from .guests import ReleaseGuest
-from .notifications import NotificationKind, NotificationSetting
+from .notifications import Notification, NotificationKind, NotificationSetting
 from .review import Approver, Comment, MasterLock, MixVersion, SignOff
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "IsrcCounter",
     "MasterLock",
     "MixVersion",
+    "Notification",
     "NotificationKind",
     "NotificationSetting",
     "PhysicalEdition",
