@@ -38,7 +38,7 @@ silence has no loudness, a mono file no stereo correlation):
     clicks                 the first 100 isolated discontinuities: {"time_s", "channel"}
     click_count            all of them
     sibilance              the first 20 bursts in the 5-10 kHz band well above its usual level
-                           (see spectrum.SibilanceDetector): {"time_s", "level_dbfs"}
+                           (see sibilance.SibilanceDetector): {"time_s", "level_dbfs"}
     sibilance_count        all of them
     short_term_curve       [[time_s, lufs or None], ...], the 3 s loudness once a second
     waveform               only with waveform_columns: as `waveform_peaks` returns it
@@ -61,7 +61,8 @@ from .faults import ClickDetector, ClipDetector, SilenceTracker, block_peaks
 from .io import BlockReader, bit_depth
 from .loudness import MOMENTARY_TICKS, TICKS_PER_SECOND, LoudnessMeter, TickSums
 from .peaks import TAPS, TruePeakMeter, to_db
-from .spectrum import CutoffDetector, HumDetector, LowEndMeter, SibilanceDetector
+from .sibilance import SibilanceDetector
+from .spectrum import CutoffDetector, HumDetector, LowEndMeter
 from .threads import single_threaded_blas_here
 from .waveform import DEFAULT_COLUMNS, WaveformAccumulator
 
