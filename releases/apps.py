@@ -6,7 +6,11 @@ class ReleasesConfig(AppConfig):
     verbose_name = "Releases"
 
     def ready(self) -> None:
+        from collaborators.demo import register_demo_seeder
+
+        from .demo import seed_releases
         from .services import guests
 
         # Invitations (collaborators) can make someone a guest on one release.
         guests.register()
+        register_demo_seeder("releases", seed_releases)
