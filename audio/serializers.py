@@ -5,43 +5,28 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from audio.dsp import tags as tag_rules
 from audio.dsp.profiles import all_profiles
+from collaborators.jobs.serializers import JOB_FIELDS, BaseJobSerializer
 
 from .models import AudioFile, Job
-from .services.mastering import INTENSITIES
-from .services.renders import LABELS
+from .services.mastering import INTENSITIES, TARGET_RANGE
+from .services.renders import ARTWORK_MAX_BYTES, LABELS
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(BaseJobSerializer):
     audio_file = serializers.IntegerField(source="audio_file_id", read_only=True)
-    seconds = serializers.FloatField(read_only=True, allow_null=True)
-    download_url = serializers.SerializerMethodField()
-    output_name = serializers.SerializerMethodField()
+
+    download_url_name = "api-audio-job-download"
 
     class Meta:
         model = Job
-        fields = [
-            "id", "audio_file", "kind", "status", "progress", "stage", "attempts", "params",
-            "error", "created_at", "started_at", "finished_at", "seconds", "output_name",
-            "download_url",
-        ]  # fmt: skip
+        fields = ["id", "audio_file", *JOB_FIELDS]
         read_only_fields = fields
-
-    def get_output_name(self, job: Job) -> str | None:
-        return job.output.name.rsplit("/", 1)[-1] if job.output else None
-
-    def get_download_url(self, job: Job) -> str | None:
-        if not job.output or job.status != Job.Status.DONE:
-            return None
-        return reverse(
-            "api-audio-job-download",
-            kwargs={"workspace_slug": self.context["workspace_slug"], "pk": job.pk},
-        )
 
 
 class JobDetailSerializer(JobSerializer):
@@ -98,19 +83,97 @@ class AudioFileDetailSerializer(AudioFileSerializer):
 
 
 class UploadSerializer(serializers.Serializer):
-    file = serializers.FileField(allow_empty_file=True, use_url=False)
+    file = serializers.FileField(
+        allow_empty_file=True,
+        use_url=False,
+        help_text="A WAV, AIFF, FLAC, MP3 or OGG file, up to the server's upload limit "
+        "(LINER_AUDIO_MAX_UPLOAD_BYTES, 2 GB by default). Its content decides: a file that is "
+        "not audio Liner can read is refused whatever its name.",
+    )
+
+
+PROFILE_CHOICES = [(p.slug, p.name) for p in all_profiles()]
+RENDER_FORMAT_CHOICES = list(LABELS.items())
 
 
 class MasterInputSerializer(serializers.Serializer):
-    profile = serializers.ChoiceField(choices=[p.slug for p in all_profiles()])
+    profile = serializers.ChoiceField(choices=PROFILE_CHOICES)
     intensity = serializers.ChoiceField(choices=list(INTENSITIES), default="balanced")
     mix = serializers.FloatField(min_value=0.0, max_value=1.0, default=1.0)
-    target_lufs = serializers.FloatField(required=False, allow_null=True, default=None)
-    reference = serializers.IntegerField(required=False, allow_null=True, default=None)
+    target_lufs = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=TARGET_RANGE[0],
+        max_value=TARGET_RANGE[1],
+        help_text="Integrated loudness to master to; null takes the profile's own.",
+    )
+    reference = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Another audio file of this workspace to match; an unknown one is a 404.",
+    )
     match_loudness = serializers.BooleanField(default=False)
 
 
-@extend_schema_field(OpenApiTypes.OBJECT)
+# What audio.dsp.tags.validate_tags accepts, for the schema: every C0/C1 control character
+# that is not whitespace is refused, and a text of whitespace only is refused (not skipped).
+_CONTROL = r"\u0000-\u0008\u000e-\u001b\u007f-\u0084\u0086-\u009f"
+TAG_TEXT_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
+ISRC_PATTERN = r"^[\s-]*(?:[A-Za-z][\s-]*){2}(?:[A-Za-z0-9][\s-]*){3}(?:[0-9][\s-]*){7}$"
+P_LINE_PATTERN = r"^\s*(?:℗|\([Pp]\)|[Pp])?\s*(?:19|20)[0-9]{2}\s+\S"
+
+
+def _tag_text(help_text: str, pattern: str = TAG_TEXT_PATTERN) -> serializers.CharField:
+    return serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,  # empty or null: the tag is left out
+        trim_whitespace=False,
+        max_length=tag_rules.TEXT_MAX,
+        validators=[RegexValidator(pattern)],
+        help_text=help_text,
+    )
+
+
+def _tag_number(low: int, high: int) -> serializers.IntegerField:
+    return serializers.IntegerField(required=False, allow_null=True, min_value=low, max_value=high)
+
+
+class RenderTagsSerializer(serializers.Serializer):
+    """Tags to write into the rendered file, all optional; an empty or null value leaves the
+    tag out. Other names are refused. A track or disc total needs its number, and a number
+    may not pass its total."""
+
+    refuses_unknown_fields = True  # collaborators.schema says so in the schema
+
+    title = _tag_text("Printable text; runs of whitespace are written as one space.")
+    artists = serializers.ListField(
+        child=serializers.CharField(
+            trim_whitespace=False,
+            max_length=tag_rules.TEXT_MAX,
+            validators=[RegexValidator(rf"^[^{_CONTROL}]*$")],
+        ),
+        required=False,
+        allow_null=True,
+        help_text="The artists' names, in order; a blank name is skipped.",
+    )
+    album = _tag_text("Printable text.")
+    album_artist = _tag_text("Printable text.")
+    genre = _tag_text("Printable text.")
+    track_number = _tag_number(1, 999)
+    track_total = _tag_number(1, 999)
+    disc_number = _tag_number(1, 999)
+    disc_total = _tag_number(1, 999)
+    year = _tag_number(1900, 2100)
+    isrc = _tag_text("ISO 3901: 12 characters, like GB-ABC-26-00001.", ISRC_PATTERN)
+    copyright_p = _tag_text(
+        "The ℗ line: the year, then the holder, e.g. ℗ 2026 North Pier Records.", P_LINE_PATTERN
+    )
+
+
+@extend_schema_field(RenderTagsSerializer)
 class TagsField(serializers.Field):
     """A JSON object, sent as one in a JSON body or as a JSON string in a multipart form."""
 
@@ -129,10 +192,27 @@ class TagsField(serializers.Field):
 
 
 class RenderInputSerializer(serializers.Serializer):
-    format = serializers.ChoiceField(choices=list(LABELS))
-    master = serializers.IntegerField(required=False, allow_null=True, default=None)
+    format = serializers.ChoiceField(choices=RENDER_FORMAT_CHOICES)
+    master = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A finished master job of this file to render instead of the upload.",
+    )
     tags = TagsField(required=False, default=dict)
-    artwork = serializers.FileField(required=False, allow_null=True, default=None)
+    artwork = serializers.FileField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=f"Front cover: a JPEG or PNG of at most {ARTWORK_MAX_BYTES >> 20} MB and "
+        f"{tag_rules.ARTWORK_MAX_PX} px a side.",
+    )
+
+
+class RenderJsonInputSerializer(RenderInputSerializer):
+    """A render asked for in JSON: artwork can only be sent in a multipart form."""
+
+    artwork = None
 
 
 class ProfileSerializer(serializers.Serializer):

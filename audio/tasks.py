@@ -2,6 +2,7 @@
 
 The services are imported when a task runs, not here: enqueueing a job (from a web request)
 imports this module, and should not load the DSP code (numpy, scipy, encoders) to do so.
+Lost jobs are re-sent by the shared ``jobs.sweep`` (``collaborators.tasks``).
 """
 
 from __future__ import annotations
@@ -9,41 +10,27 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from config.celery import task
-
-from .services import jobs
-
-BUSY_RETRY_SECONDS = 30
+from collaborators.jobs.tasks import job_task
 
 
-@task(name="audio.sweep", soft_time_limit=120, time_limit=150)
-def sweep() -> int:
-    return jobs.jobs_sweep()
+def _run(service: str, job_id: int) -> None:
+    importlib.import_module(f"audio.services.{service}").run(job_id=job_id)
 
 
-def _run(task_: Any, service: str, job_id: int) -> None:
-    module = importlib.import_module(f"audio.services.{service}")
-    try:
-        module.run(job_id=job_id)
-    except jobs.JobBusy as exc:
-        # Another worker has it and is alive: look again later, in case that worker dies.
-        raise task_.retry(countdown=BUSY_RETRY_SECONDS, exc=exc) from exc
+@job_task(name="audio.analyze", soft_time_limit=30 * 60, time_limit=31 * 60)
+def analyze(*, job_id: int) -> None:
+    _run("analysis", job_id)
 
 
-@task(name="audio.analyze", bind=True, soft_time_limit=30 * 60, time_limit=31 * 60)
-def analyze(self: Any, *, job_id: int) -> None:
-    _run(self, "analysis", job_id)
+@job_task(name="audio.master", soft_time_limit=30 * 60, time_limit=31 * 60)
+def master(*, job_id: int) -> None:
+    _run("mastering", job_id)
 
 
-@task(name="audio.master", bind=True, soft_time_limit=30 * 60, time_limit=31 * 60)
-def master(self: Any, *, job_id: int) -> None:
-    _run(self, "mastering", job_id)
+@job_task(name="audio.render", soft_time_limit=30 * 60, time_limit=31 * 60)
+def render(*, job_id: int) -> None:
+    _run("renders", job_id)
 
 
-@task(name="audio.render", bind=True, soft_time_limit=30 * 60, time_limit=31 * 60)
-def render(self: Any, *, job_id: int) -> None:
-    _run(self, "renders", job_id)
-
-
-# kind -> task that runs jobs of that kind.
+# kind -> task that runs jobs of that kind (registered in AudioConfig.ready()).
 TASKS: dict[str, Any] = {"analyze": analyze, "master": master, "render": render}

@@ -125,7 +125,7 @@ def test_a_failed_job_requested_again_is_queued_again(
 
 
 def test_a_live_job_is_not_taken_twice_but_a_lost_one_is(audio_file, settings):
-    settings.AUDIO_JOB_STALE_SECONDS = 60
+    settings.JOB_STALE_SECONDS = 60
     now = timezone.now()
     job = make_job(audio_file, status="running", heartbeat_at=now, attempts=1)
     with pytest.raises(jobs.JobBusy):
@@ -149,8 +149,8 @@ def test_progress_is_written_and_never_claims_done(audio_file):
 def test_sweep_resends_lost_jobs_only(
     audio_file, registered, settings, django_capture_on_commit_callbacks
 ):
-    settings.AUDIO_JOB_REQUEUE_SECONDS = 300
-    settings.AUDIO_JOB_STALE_SECONDS = 120
+    settings.JOB_REQUEUE_SECONDS = 300
+    settings.JOB_STALE_SECONDS = 120
     old = timezone.now() - timedelta(minutes=10)
     fresh = timezone.now()
     lost_queued = make_job(audio_file, params={"a": 1}, enqueued_at=old)

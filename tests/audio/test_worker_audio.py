@@ -30,7 +30,7 @@ def queue(settings):
     name = f"liner-test-audio-{os.getpid()}-{time.monotonic_ns()}"
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = name
-    settings.AUDIO_JOB_STALE_SECONDS = STALE
+    settings.JOB_STALE_SECONDS = STALE
     yield name
     app.conf.task_default_queue = previous
 
@@ -38,7 +38,7 @@ def queue(settings):
 def test_a_job_survives_its_worker_killed_mid_run(queue, workspace, tmp_path, settings):
     path = make_mix(tmp_path / "long mix.wav", seconds=150.0, level_dbfs=-8.0)
     settings.MEDIA_ROOT = str(tmp_path / "media")  # shared with the workers, and this test's own
-    env = {"LINER_AUDIO_JOB_STALE_SECONDS": str(STALE), "LINER_MEDIA_ROOT": settings.MEDIA_ROOT}
+    env = {"LINER_JOB_STALE_SECONDS": str(STALE), "LINER_MEDIA_ROOT": settings.MEDIA_ROOT}
     first = spawn_worker(tmp_path / "first.log", queue=queue, extra_env=env, name="first")
     try:
         audio, _ = uploads.audio_upload(
