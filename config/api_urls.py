@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 from audio import api as audio_api
 from collaborators import api as collaborators_api
 from releases import api as releases_api
+from releases.views.account import NotificationSettingsView
 
 router = SimpleRouter()
 router.register("workspaces", collaborators_api.WorkspaceViewSet, basename="workspace")
@@ -28,6 +29,7 @@ urlpatterns = [
         name="api-invitation-accept",
     ),
     path("audio/profiles/", audio_api.ProfileListView.as_view(), name="api-audio-profiles"),
+    path("notifications/", NotificationSettingsView.as_view(), name="api-notification-settings"),
     path("", include(router.urls)),
     path(
         "workspaces/<slug:workspace_slug>/catalogue-settings/",

@@ -5,6 +5,7 @@ from django.views import defaults
 
 from collaborators.api_support import json_error
 from collaborators.urls import auth_urlpatterns
+from releases.views import account as releases_account
 
 from .health import healthz
 
@@ -13,6 +14,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", include("config.api_urls")),
     path("accounts/", include(auth_urlpatterns)),
+    path(
+        "account/notifications/",
+        releases_account.notification_settings,
+        name="notification-settings",
+    ),
     path("", include("collaborators.urls")),
     path("w/<slug:workspace_slug>/releases/", include("releases.urls")),
     path("w/<slug:workspace_slug>/audio/", include("audio.urls")),
