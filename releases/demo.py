@@ -43,6 +43,11 @@ def _mix(
     return SimpleUploadedFile(name, data)
 
 
+def _at(at_30s: float, seconds: float) -> float:
+    """A comment time written for a 30-second demo mix, at the same place in a shorter one."""
+    return round(at_30s * seconds / 30.0, 1)
+
+
 def cover_jpeg(*, hue: tuple[int, int, int], size: int = 3000) -> bytes:
     """A square RGB cover: a soft gradient with a few circles (3000 × 3000 by default)."""
     y = np.linspace(0.0, 1.0, size, dtype=np.float32)[:, None]
@@ -118,7 +123,9 @@ def _single(workspace: Workspace, owner: User, seconds: float) -> Release:
         note="Mix 4: vocal up 1 dB, less reverb on the snare.",
     )  # fmt: skip
     review.approver_add(release=release, user=owner, actor=owner)
-    review.comment_add(version=v1, user=owner, at_s=12.0, body="Bass sits perfectly here now.")
+    review.comment_add(
+        version=v1, user=owner, at_s=_at(12.0, seconds), body="Bass sits perfectly here now."
+    )
     review.signoff_record(track=track, version=v1, user=owner, decision="approved",
                           note="This is the one.")  # fmt: skip
     review.master_lock(track=track, version=v1, user=owner)
@@ -153,9 +160,11 @@ def _album(workspace: Workspace, owner: User, engineer: User | None, seconds: fl
         track=tracks[0], upload=_mix("Glasshouse (rough mix).wav", 23, seconds, -1.0),
         user=owner, note="Rough mix from the session.",
     )  # fmt: skip
-    c = review.comment_add(version=g1, user=owner, at_s=4.5, body="Kick is too boomy in the intro.")
+    c = review.comment_add(
+        version=g1, user=owner, at_s=_at(4.5, seconds), body="Kick is too boomy in the intro."
+    )
     review.comment_reply(parent=c, user=reviewer, body="Agreed, I'll high-pass it at 35 Hz.")
-    review.comment_add(version=g1, user=reviewer, at_s=21.0,
+    review.comment_add(version=g1, user=reviewer, at_s=_at(21.0, seconds),
                        body="Chorus vocal gets lost behind the synth pad.")  # fmt: skip
     g2 = review.mix_version_add(
         track=tracks[0], upload=_mix("Glasshouse (mix 2).wav", 29, seconds, -2.0),
@@ -163,7 +172,7 @@ def _album(workspace: Workspace, owner: User, engineer: User | None, seconds: fl
     )  # fmt: skip
     review.comment_resolve(comment=c, user=owner)
     review.comment_add(
-        version=g2, user=owner, at_s=17.3, body="Lovely. Is the delay throw too long?"
+        version=g2, user=owner, at_s=_at(17.3, seconds), body="Lovely. Is the delay throw too long?"
     )
     review.signoff_record(track=tracks[0], version=g2, user=reviewer, decision="changes",
                           note="Bridge needs 1 dB more low mids before I sign.")  # fmt: skip

@@ -24,6 +24,8 @@ def test_seed_demo_brings_analysed_and_mastered_tracks(settings, monkeypatch):
     from collaborators import demo as registry
 
     monkeypatch.setitem(registry._SEEDERS, "audio", short)
+    # The releases demo (tests/releases/test_demo.py) adds mixes of its own.
+    monkeypatch.delitem(registry._SEEDERS, "releases", raising=False)
     out = io.StringIO()
     call_command("seed_demo", "--json", stdout=out, stderr=io.StringIO())
     assert json.loads(out.getvalue())["password"]  # --json output stays one JSON object
