@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from collaborators.invitation_grants import register_invitation_grant
@@ -25,6 +25,7 @@ from collaborators.permissions import Action, can
 from collaborators.services import InvitationError, invitation_create
 
 from ..models import Approver, Release, ReleaseGuest
+from . import review
 
 GRANT_KIND = "release_guest"
 
@@ -112,7 +113,8 @@ def _guest_make(*, release: Release, user: User, added_by: User | None) -> Relea
 @transaction.atomic
 def release_guest_remove(*, release: Release, guest: User, actor: User) -> None:
     """Take ``guest`` off ``release``: they stop seeing it, stop being one of its approvers
-    (release-wide and per track) and any open invitation of theirs to it is withdrawn.
+    (release-wide and per track; their current sign-offs are superseded, so they stop
+    counting) and any open invitation of theirs to it is withdrawn.
 
     Their comments and past sign-offs stay, as the review's history. Someone who is also a
     member of the workspace keeps what membership gives them, approvals included.
@@ -125,7 +127,9 @@ def release_guest_remove(*, release: Release, guest: User, actor: User) -> None:
     if not removed and not withdrawn:
         raise ValidationError(f"{guest.display_name} is not a guest on this release.")
     if not Membership.objects.filter(workspace_id=release.workspace_id, user=guest).exists():
-        Approver.objects.filter(Q(release=release) | Q(track__release=release), user=guest).delete()
+        # Through the review service, so that their current sign-offs stop counting too.
+        for approver in Approver.objects.filter(release=release, user=guest):
+            review.approver_remove(approver=approver, actor=actor)
 
 
 # --- The invitation grant (collaborators calls these) -------------------------------------------

@@ -10,11 +10,12 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from audio.models import AudioFile
 from collaborators import services as collab
 from collaborators.models import Invitation, Membership, User
 from collaborators.permissions import GUEST, Action, Role
 from releases.access import access_release, access_track, guest_releases
-from releases.models import Approver, ReleaseGuest
+from releases.models import Approver, MixVersion, ReleaseGuest, SignOff
 from releases.services import guests
 
 from ..conftest import assert_error_shape
@@ -341,6 +342,15 @@ def test_remove_ends_access_and_approvals_on_that_release(guest, release, other_
     track = TrackFactory(release=release)
     Approver.objects.create(release=release, user=guest, added_by=owner)
     Approver.objects.create(release=release, track=track, user=guest, added_by=owner)
+    audio = AudioFile.objects.create(
+        workspace=release.workspace, original_name="mix.wav", file="audio/mix.wav",
+        sha256="a" * 64, format="WAV", sample_rate=44100, channels=2, duration_s=60.0,
+        size_bytes=1000,
+    )  # fmt: skip
+    v1 = MixVersion.objects.create(track=track, number=1, audio_file=audio)
+    decision = SignOff.objects.create(
+        track=track, version=v1, user=guest, decision="approved", sha256=audio.sha256
+    )
     guests.release_guest_add(release=other_release, user=guest, actor=owner)
     Approver.objects.create(release=other_release, user=guest, added_by=owner)
 
@@ -350,6 +360,8 @@ def test_remove_ends_access_and_approvals_on_that_release(guest, release, other_
     with pytest.raises(Http404):
         access_release(user=guest, workspace_slug=slug, release_id=release.pk)
     assert not Approver.objects.filter(release=release, user=guest).exists()
+    decision.refresh_from_db()
+    assert decision.superseded_at is not None  # their approval no longer counts
     # Their standing on the other release is untouched.
     assert access_release(user=guest, workspace_slug=slug, release_id=other_release.pk)
     assert Approver.objects.filter(release=other_release, user=guest).count() == 1
