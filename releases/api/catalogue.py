@@ -21,9 +21,9 @@ from collaborators.models import Person
 from collaborators.permissions import Action
 from collaborators.selectors import access_workspace
 
-from . import selectors
-from .models import Credit, PhysicalEdition, Release, Track
-from .serializers import (
+from .. import selectors
+from ..models import Credit, PhysicalEdition, Release, Track
+from ..serializers import (
     ArtworkUploadSerializer,
     CatalogueSettingsSerializer,
     CreditInputSerializer,
@@ -36,7 +36,7 @@ from .serializers import (
     TrackOutputSerializer,
     TrackUpdateSerializer,
 )
-from .services import artwork, catalogue
+from ..services import artwork, catalogue
 
 
 def _one(qs: QuerySet, pk: Any, what: str) -> Any:
