@@ -51,7 +51,7 @@ def workspace_overview(*, workspace: Workspace) -> dict[str, int]:
         members=Count("memberships", distinct=True),
         people=Count("people", distinct=True),
     )
-    counts["pending_invitations"] = workspace.invitations.pending().count()
+    counts["pending_invitations"] = workspace.invitations.pending().filter(grant_kind="").count()
     return counts
 
 
@@ -94,7 +94,10 @@ def access_membership(*, workspace: Workspace, membership_id: int | str) -> Memb
 
 
 def invitations_list(*, workspace: Workspace) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(workspace=workspace).select_related("invited_by")
+    """Invitations to join the workspace (not those to one of its releases, say)."""
+    return Invitation.objects.filter(workspace=workspace, grant_kind="").select_related(
+        "invited_by"
+    )
 
 
 def access_invitation(*, workspace: Workspace, invitation_id: int | str) -> Invitation:

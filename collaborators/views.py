@@ -24,6 +24,7 @@ from .forms import (
     WorkspaceForm,
     apply_errors,
 )
+from .home import home_destinations
 from .models import Person, PersonRole, User, Workspace
 from .permissions import Action, Role, can, grantable_roles
 
@@ -35,6 +36,12 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     memberships = list(selectors.memberships_for_user(user=request.user))
     if not memberships:
+        # A guest on someone else's release has no workspace of their own, only that release.
+        places = home_destinations(request.user)
+        if len(places) == 1:
+            return redirect(places[0].url)
+        if places:
+            return render(request, "collaborators/guest_home.html", {"places": places})
         return redirect("workspace-create")
     last = request.session.get(SESSION_KEY)
     slug = next((m.workspace.slug for m in memberships if m.workspace.slug == last), None)

@@ -13,7 +13,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 
+from collaborators.home import Destination
 from collaborators.models import Membership, Workspace
 from collaborators.permissions import GUEST, Action, can
 
@@ -86,6 +88,7 @@ def access_release(
     if release is None:
         raise Http404("No such release in this workspace.")
     viewer.require(action)
+    release.workspace = viewer.workspace  # the one with ``.membership`` (members)
     release.viewer = viewer  # type: ignore[attr-defined]
     return release
 
@@ -108,6 +111,7 @@ def access_track(
         raise Http404("No such track in this workspace.")
     viewer = viewer_for(user=user, workspace_slug=workspace_slug, release_id=track.release_id)
     viewer.require(action)
+    track.workspace = track.release.workspace = viewer.workspace
     track.viewer = viewer  # type: ignore[attr-defined]
     track.release.viewer = viewer  # type: ignore[attr-defined]
     return track
@@ -123,6 +127,17 @@ def guest_releases(*, user: Any) -> list[Release]:
         .select_related("workspace")
         .order_by("workspace__name", "title")
     )
+
+
+def guest_destinations(user: Any) -> list[Destination]:
+    """For the home page: where a guest can go (``collaborators.home``)."""
+    return [
+        Destination(
+            label=f"{r} ({r.get_type_display()}), guest of {r.workspace.name}",
+            url=reverse("release-detail", args=[r.workspace.slug, r.pk]),
+        )
+        for r in guest_releases(user=user)
+    ]
 
 
 def is_approver(*, user: Any, track: Track) -> bool:

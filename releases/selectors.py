@@ -18,9 +18,10 @@ from django.db.models.functions import Cast
 from audio.dsp.profiles import all_profiles, get_profile
 from audio.dsp.verdicts import normalisation_gain
 from audio.models import AudioFile
-from collaborators.models import Workspace
+from collaborators.models import Invitation, Membership, User, Workspace
 
 from .models import Credit, MasterLock, MixVersion, PhysicalEdition, Release, Track
+from .services.guests import GRANT_KIND
 
 # --- Lists ------------------------------------------------------------------------------------
 
@@ -108,6 +109,37 @@ def tracks_list(*, workspace: Workspace, release_id: Any = None, search: str = "
     return qs.prefetch_related(
         Prefetch("credits", queryset=Credit.objects.select_related("person"))
     ).order_by("release_id", "disc", "position")
+
+
+# --- Who works on a release ----------------------------------------------------------------
+
+
+@dataclass
+class ReleasePeople:
+    guests: list[Any]
+    invitations: list[Any]
+    approvers: list[Any]
+    candidates: list[Any]  # members and guests, who can be made approvers
+
+
+def release_people(*, release: Release) -> ReleasePeople:
+    """The release's guests, open guest invitations, approvers, and who could sign off."""
+    guests = list(release.guests.select_related("user").order_by("user__name", "user__email"))
+    invitations = list(
+        Invitation.objects.pending().filter(
+            workspace_id=release.workspace_id, grant_kind=GRANT_KIND, grant_id=release.pk
+        )
+    )
+    approvers = list(
+        release.approvers.select_related("user", "track").order_by("track__position", "id")
+    )
+    member_ids = Membership.objects.filter(workspace_id=release.workspace_id).values("user_id")
+    candidates = list(
+        User.objects.filter(Q(pk__in=member_ids) | Q(guest_releases__release=release))
+        .distinct()
+        .order_by("name", "email")
+    )
+    return ReleasePeople(guests, invitations, approvers, candidates)
 
 
 # --- One track's figures ----------------------------------------------------------------------

@@ -1,8 +1,12 @@
 from django.urls import path
 
-from .views import catalogue
+from .views import catalogue, people, review
 
 R = "<int:release_id>/"
+T = R + "tracks/<int:track_id>/"  # a track's review page and what it posts to
+V = T + "versions/<int:version_id>/"
+C = T + "comments/<int:comment_id>/"
+A = T + "approvers/<int:approver_id>/"
 
 urlpatterns = [
     path("", catalogue.index, name="releases-index"),
@@ -19,7 +23,30 @@ urlpatterns = [
     path(R + "editions/", catalogue.edition_add, name="release-edition-add"),
     path(R + "editions/<int:edition_id>/delete/", catalogue.edition_delete,
          name="release-edition-delete"),  # fmt: skip
+    path(R + "guests/", people.guest_invite, name="release-guest-invite"),
+    path(R + "guests/<int:user_id>/remove/", people.guest_remove, name="release-guest-remove"),
+    path(R + "guests/invitations/<int:invitation_id>/withdraw/", people.guest_invitation_withdraw,
+         name="release-guest-invitation-withdraw"),  # fmt: skip
+    path(R + "approvers/", people.approver_add, name="release-approver-add"),
+    path(R + "approvers/<int:approver_id>/remove/", people.approver_remove,
+         name="release-approver-remove"),  # fmt: skip
     path(R + "tracks/new/", catalogue.track_create, name="track-create"),
     path(R + "tracks/<int:track_id>/edit/", catalogue.track_edit, name="track-edit"),
     path(R + "tracks/<int:track_id>/delete/", catalogue.track_delete, name="track-delete"),
+    # Review (releases/views/review.py)
+    path(T, review.track_detail, name="track-detail"),
+    path(T + "versions/", review.version_upload, name="track-version-upload"),
+    path(V + "stream/", review.version_stream, name="track-version-stream"),
+    path(V + "peaks/", review.version_peaks, name="track-version-peaks"),
+    path(V + "download/", review.version_download, name="track-version-download"),
+    path(V + "job/", review.version_job, name="track-version-job"),
+    path(T + "comments/", review.comment_add, name="track-comment-add"),
+    path(C + "reply/", review.comment_reply, name="track-comment-reply"),
+    path(C + "resolve/", review.comment_resolve, name="track-comment-resolve"),
+    path(C + "reopen/", review.comment_reopen, name="track-comment-reopen"),
+    path(T + "signoff/", review.signoff, name="track-signoff"),
+    path(T + "approvers/", review.approver_add, name="track-approver-add"),
+    path(A + "remove/", review.approver_remove, name="track-approver-remove"),
+    path(T + "lock/", review.lock, name="track-lock"),
+    path(T + "unlock/", review.unlock, name="track-unlock"),
 ]

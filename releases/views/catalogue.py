@@ -122,6 +122,8 @@ def release_detail(request: HttpRequest, release: Release) -> HttpResponse:
         "total_s": sum(r["duration"] or 0 for r in rows),
     }
     if not viewer.is_guest:
+        context["people"] = selectors.release_people(release=release)
+        context["may_manage_guests"] = viewer.can(Action.MEMBERS_MANAGE)
         context["consistency"] = selectors.album_consistency(release=release)
         context["completeness"] = selectors.metadata_completeness(release=release)
     if may_edit:

@@ -68,7 +68,7 @@ def test_password_reset_sends_an_email(client, owner, mailoutbox):
 def test_nav_and_empty_states(client, member, workspace):
     client.force_login(member)
     for app, words in [
-        ("releases", b"Mix versions"),
+        ("releases", b"No releases yet"),
         ("audio", b"true peak"),
         ("rights", b"splits"),
         ("analytics", b"Streams and revenue"),
