@@ -177,7 +177,7 @@ def _file_context(
     by_id = {m.pk: m for m in masters}
     done_masters = [j for j in masters if j.status == Job.Status.DONE]
     report = selectors.audio_file_report(audio_file=audio)
-    cards, common = presenters.verdict_cards(report) if report else ([], [])
+    rows, common = presenters.destination_rows(report) if report else ([], [])
     figure = charts.loudness_figure(audio.analysis) if report else None
     if render_form is None:
         initial = {}
@@ -192,9 +192,9 @@ def _file_context(
         "duration": presenters.duration_words(audio.duration_s),
         "report": report,
         "measurements": presenters.measurements(report) if report else [],
-        "verdicts": cards,
+        "destinations": rows,
         "common_findings": common,
-        "codec": presenters.codec_section(report, cards) if report else None,
+        "codec": presenters.codec_section(report) if report else None,
         "analysis_job": analysis_job,
         "outdated": presenters.outdated(report, analysis_job),
         "masters": [presenters.master_item(j, audio) for j in masters],

@@ -1,19 +1,19 @@
 """What the audio pages show, shaped from the stored rows and reports: units, plain words,
 which findings belong to the file rather than to a store. No requests, no writes.
 
-Moved out of ``audio.views`` unchanged.
+Moved out of ``audio.views`` unchanged; the destinations table is in ``.destinations``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import charts
-from .dsp.analysis import ENGINE_VERSION
-from .dsp.profiles import all_profiles
-from .forms import master_label
-from .models import AudioFile, Job
-from .services import renders, uploads
+from .. import charts
+from ..dsp.analysis import ENGINE_VERSION
+from ..forms import master_label
+from ..models import AudioFile, Job
+from ..services import renders, uploads
+from .destinations import destination_rows as destination_rows
 
 RUNNING = (Job.Status.QUEUED, Job.Status.RUNNING)
 
@@ -85,12 +85,17 @@ def outdated(report: dict[str, Any] | None, analysis_job: Job | None) -> bool:
     return not isinstance(version, int) or version < ENGINE_VERSION
 
 
+# The numbers the page shows large, at the top of the report; the others are listed below it.
+TILES = frozenset({"Integrated loudness", "True peak", "Loudness range", "Peak-to-loudness ratio"})
+
+
 def measurements(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """The report's numbers as table rows: label, value, unit and what it means."""
+    """The report's numbers as rows: label, value, unit, what it means, and whether it is one
+    of the few shown large."""
 
     def row(label: str, value: str | None, unit: str, hint: str) -> dict[str, Any]:
         return {"label": label, "value": value if value is not None else "–", "unit": unit,
-                "hint": hint, "missing": value is None}  # fmt: skip
+                "hint": hint, "missing": value is None, "tile": label in TILES}  # fmt: skip
 
     r = report
     clip_hint = "samples in runs at full scale or flat tops: audible distortion"
@@ -145,64 +150,22 @@ def measurements(report: dict[str, Any]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def verdict_cards(report: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Per-profile verdicts, and the findings every profile shares (they are about the file
-    itself: said once, not fourteen times)."""
-    verdicts = report.get("verdicts") or []
-    profiles = {p.slug: p for p in all_profiles()}
-
-    def key(f: dict[str, Any]) -> tuple[str, str]:
-        return (f.get("code", ""), f.get("message", ""))
-
-    shared: set[tuple[str, str]] = set()
-    if len(verdicts) > 1:
-        shared = set.intersection(*({key(f) for f in v["findings"]} for v in verdicts))
-    common, seen = [], set()
-    cards = []
-    for v in verdicts:
-        own = []
-        for f in v["findings"]:
-            if _said_by_preview(f):
-                continue
-            if key(f) in shared:
-                if key(f) not in seen:
-                    seen.add(key(f))
-                    common.append(f)
-            else:
-                own.append(f)
-        profile = profiles.get(v["profile"])
-        target = ""
-        if profile is not None:
-            level = profile.level_lufs
-            target = (f"{level:g} LUFS · " if level is not None else "") + (
-                f"peaks ≤ {profile.true_peak_ceiling_dbtp:g} dBTP"
-            )
-        cards.append({**v, "own_findings": own, "target": target})
-    return cards, common
-
-
-# Findings that the card's preview line already says, in the same words or nearly.
-PREVIEW_CODES = {"turned_down", "turned_up", "loudness_as_mastered", "loudness_on_target"}
-
-
-def _said_by_preview(finding: dict[str, Any]) -> bool:
-    message = finding.get("message", "").strip()
-    one_sentence = ". " not in message.rstrip(".")
-    return (
-        finding.get("severity") == "info" and finding.get("code") in PREVIEW_CODES and one_sentence
-    )
-
-
-def codec_section(report: dict[str, Any], cards: list[dict[str, Any]]) -> dict[str, Any] | None:
+def codec_section(report: dict[str, Any]) -> dict[str, Any] | None:
     codec = report.get("codec")
     if not isinstance(codec, dict):
         return None
     affected = [
-        c["name"] for c in cards if any(f.get("code") == "codec_clips" for f in c["findings"])
+        v["name"]
+        for v in report.get("verdicts") or []
+        if any(f.get("code") == "codec_clips" for f in v["findings"])
     ]
     clipped = codec.get("clipped_samples") or 0
     peak = codec.get("true_peak_dbtp")
-    if affected or clipped or (peak is not None and round(peak, 1) > 0):
+    if affected:
+        # What to do is the codec finding's, said with the destinations: not twice.
+        status = "warn"
+        words = "This master clips after lossy encoding."
+    elif clipped or (peak is not None and round(peak, 1) > 0):
         status = "warn"
         words = "This master clips after lossy encoding. Lower the limiter's ceiling until the "
         words += "encoded file stays below 0 dBTP."

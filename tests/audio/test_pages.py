@@ -8,6 +8,7 @@ import io
 import json
 import re
 import uuid
+from html import unescape
 
 import mutagen
 import pytest
@@ -277,15 +278,17 @@ def test_the_report_shows_numbers_verdicts_codec_plot_and_waveform(
     client.force_login(member)
     audio_id = send(sine_wav).json()["results"][0]["id"]
     page = client.get(urls.file(audio_id)).content.decode()
-    # The numbers, with units and plain-word hints.
-    assert re.search(r"Integrated loudness</th><td class=\"num\">-20.0 LUFS", page)
-    assert re.search(r"True peak</th><td class=\"num\">-20.0 dBTP", page)
+    # The numbers, with units and plain-word hints: the main four large, the others listed.
+    assert "<dt>Integrated loudness</dt><dd>-20.0 <small>LUFS</small></dd>" in page
+    assert "<dt>True peak</dt><dd>-20.0 <small>dBTP</small></dd>" in page
     assert "the peak between samples" in page and "Loudness range" in page
-    # A verdict card per destination, with its normalisation preview.
+    assert re.search(r"<dt>Sample peak</dt><dd class=\"num\">-20.0 dBFS</dd>", page)
+    assert page.count("<dt>Integrated loudness</dt>") == 1  # not again in the list
+    # A row per destination, each opening on its full detail.
     for name in ("Spotify", "Apple Music", "YouTube", "TIDAL", "EBU R 128 broadcast", "CD"):
-        assert f'<h3>{name} <span class="badge' in page, name
-    assert page.count('class="card verdict verdict-') >= 13
-    assert "Spotify will" in page or "Spotify plays" in page
+        assert f'<span class="dest-name">{name}</span>' in page, name
+    assert page.count('<details class="dest dest-') == 14
+    assert "Spotify will turn this up by 6.0 dB, to its -14.0 LUFS playback level." in page
     # The codec stage, on its own.
     assert 'id="codec"' in page and "MP3 320 kbps" in page and "codec check" in page
     # The plot (built with plotly on the server) and the waveform data.
@@ -298,6 +301,21 @@ def test_the_report_shows_numbers_verdicts_codec_plot_and_waveform(
     assert f'src="{urls.file(audio_id, "stream/")}"' in page
 
 
+def destination_row(page: str, slug: str) -> tuple[str, str]:
+    """A destination's row as read (tags out, spaces folded) and the detail it opens on."""
+    match = re.search(
+        rf'<details class="dest dest-(\w+)" id="dest-{slug}">\s*<summary class="dest-row">'
+        rf"(.*?)</summary>(.*?)</details>",
+        page, re.S,
+    )  # fmt: skip
+    assert match, f"no row for {slug}"
+
+    def words(html: str) -> str:
+        return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+    return words(match.group(2)), words(match.group(3))
+
+
 def test_findings_every_destination_shares_are_said_once(client, member, urls, send, tmp_path):
     import numpy as np
 
@@ -308,6 +326,84 @@ def test_findings_every_destination_shares_are_said_once(client, member, urls, s
     page = client.get(urls.file(audio_id)).content.decode()
     assert "About the file itself" in page
     assert page.count("off centre by") == 1
+
+
+def test_a_clipped_master_is_said_to_clip_once_for_every_destination(
+    client, member, urls, send, tmp_path
+):
+    import numpy as np
+
+    # Driven 6 dB into full scale: flat tops everywhere, and true peaks over every ceiling.
+    path = signals.write(tmp_path / "hot.wav", np.clip(signals.sine(4.0, dbfs=6.0), -1, 1))
+    client.force_login(member)
+    audio_id = send(path).json()["results"][0]["id"]
+    page = client.get(urls.file(audio_id)).content.decode()
+    # The API keeps every destination's verdict whole: fourteen clipping findings.
+    report = client.get(f"/api/workspaces/maya/audio/{audio_id}/").json()["report"]
+    clipping = [f for v in report["verdicts"] for f in v["findings"] if f["code"] == "clipping"]
+    assert len(clipping) == len(report["verdicts"]) == 14
+    # The page says it once, above the table, for every destination.
+    shared = "Clipping is distortion that no platform or player can take out"
+    assert page.count(shared) == 1
+    common = page[page.find('class="common-findings"') : page.find('class="destinations"')]
+    assert re.search(rf"Every destination:</strong> [^<]*{shared}", common)
+    # Vinyl says more than the others about it: that part stays in vinyl's row.
+    summary, detail = destination_row(page, "vinyl")
+    assert "clipped passages" in summary
+    assert "Cutting engineers may refuse, or charge to recut, clipped masters." in detail
+    assert "Also true here, said above" in detail
+    spotify, _ = destination_row(page, "spotify")
+    assert "clipped passages" not in spotify
+    # Every finding of every destination is on the page: in its row's detail, or said above
+    # for all of them ("each of them" for the name), with any rest in its row's detail.
+    above = " ".join(unescape(re.sub(r"<[^>]+>", " ", common)).split()).lower()
+    for v in report["verdicts"]:
+        _, detail = destination_row(page, v["profile"])
+        for f in v["findings"]:
+            sentences = re.split(r"(?<=\.) ", f["message"])
+            said = [
+                " ".join(sentences[:n]).replace(f"{v['name']}'s", "its")
+                .replace(v["name"], "each of them").lower() in above
+                and " ".join(sentences[n:]) in detail
+                for n in range(len(sentences) + 1)
+            ]  # fmt: skip
+            assert any(said), (v["profile"], f["message"])
+
+
+def test_each_destination_row_shows_its_verdict_target_and_player_gain(
+    client, member, urls, send, sine_wav
+):
+    from audio.dsp.profiles import get_profile
+
+    client.force_login(member)
+    audio_id = send(sine_wav).json()["results"][0]["id"]  # -20.0 LUFS, -20.0 dBTP
+    page = client.get(urls.file(audio_id)).content.decode()
+    report = client.get(f"/api/workspaces/maya/audio/{audio_id}/").json()["report"]
+    for v in report["verdicts"]:
+        row, _ = destination_row(page, v["profile"])
+        profile = get_profile(v["profile"])
+        assert row.startswith(f"{v['name']} : {v['status']} ,"), row
+        assert f"true peak ≤ {profile.true_peak_ceiling_dbtp:g} dBTP" in row, row
+        if profile.target_lufs is not None:
+            assert f"loudness target {profile.target_lufs:g} " in row, row
+    # What each one's player does with a track 6 dB under Spotify's level, in its row.
+    expected = {
+        "spotify": "-14 LUFS , true peak ≤ -1 dBTP , its player turns it up 6.0 dB",
+        "apple-music": "-16 LUFS , true peak ≤ -1 dBTP , its player turns it up 4.0 dB",
+        "youtube": "its player won't turn it up: 6.0 dB quieter than others",
+        "deezer": "its player won't turn it up: 5.0 dB quieter than others",
+        "broadcast-ebu": "-23 ± 0.5 LUFS , true peak ≤ -1 dBTP , its player needs it 3.0 dB",
+        "cd": "not normalised , true peak ≤ -0.3 dBTP , its player plays it as mastered",
+    }
+    for slug, words in expected.items():
+        row, _ = destination_row(page, slug)
+        assert words in row, (slug, row)
+    cd, detail = destination_row(page, "cd")
+    assert "only here: converted when rendered (note)" in cd
+    assert "Liner will render a 16-bit 44.1 kHz file for you with dither." in detail
+    assert "above 0 dBTP the file fails" in detail
+    _, youtube = destination_row(page, "youtube")
+    assert "YouTube never turns tracks up" in youtube and "Sources:" in youtube
 
 
 def test_while_the_analysis_runs_the_page_polls_and_a_failure_can_be_retried(
@@ -380,6 +476,10 @@ def test_master_form_errors_sit_next_to_their_field(client, urls, analysed, data
         rf'<p class="error" id="id_{field}_error">(.*?)</p>', response.content.decode()
     )
     assert errors and words in errors[0], errors
+    # The form, folded away on the page, comes back open with its errors.
+    assert '<details class="form-box" open>\n  <summary class="button">New master…' in (
+        response.content.decode()
+    )
     assert not Job.objects.filter(kind="master").exists()
 
 
@@ -481,8 +581,11 @@ def _png() -> bytes:
 def test_a_render_of_the_master_with_tags_and_artwork_downloads_tagged(
     client, urls, analysed, mastered, django_capture_on_commit_callbacks, tmp_path
 ):
+    folded = client.get(urls.file(analysed.pk)).content.decode()
+    assert '<details class="form-box">\n  <summary class="button">New render…' in folded
     page = client.get(urls.file(analysed.pk), {"from": mastered.pk}).content.decode()
     assert f'<option value="{mastered.pk}" selected>' in page
+    assert '<details class="form-box" open>\n  <summary class="button">New render…' in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             urls.file(analysed.pk, "render/"),

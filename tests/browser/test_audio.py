@@ -143,11 +143,29 @@ def test_drop_mixes_read_the_report_and_master_with_ab(page, engineer, held, tmp
     page.locator("#loudness-plot svg.main-svg").first.wait_for()
     assert page.locator("#loudness-plot .scatterlayer .trace").count() >= 1
     assert page.evaluate(CANVAS_INK, "#waveform") > 1000
-    assert page.locator(".verdict").count() >= 13
     assert page.get_by_role("heading", name="After encoding").is_visible()
     shot(page, "audio-report.png", full_page=True)
 
+    # The destinations: a row each, to compare at a glance; the keyboard opens one's detail.
+    rows = page.locator("#stores details.dest")
+    assert rows.count() == 14
+    spotify = page.locator("#dest-spotify")
+    assert "PASS" in spotify.locator("summary").inner_text().upper()
+    assert "-14 LUFS" in spotify.inner_text() and "turns it up" in spotify.inner_text()
+    detail = spotify.locator(".dest-body")
+    assert not detail.is_visible()
+    spotify.locator("summary").focus()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")  # the focus is visible
+    page.keyboard.press("Enter")
+    detail.wait_for()
+    assert "Spotify will turn this up by" in detail.inner_text()
+    page.keyboard.press("Enter")
+    detail.wait_for(state="hidden")
+    shot(page.locator("#stores"), "audio-destinations.png")
+
     # Master it: the page follows the job, then shows before and after.
+    page.locator("summary", has_text="New master…").click()
     page.get_by_label("Deliver to").select_option("apple-music")
     page.get_by_role("radio", name="Loud").check()
     page.evaluate(
