@@ -37,6 +37,7 @@ test: lint
 
 bench: setup
 	$(BIN)/python bench/audio.py
+	$(BIN)/python bench/releases.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,4 +1,13 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _seed_releases(**kwargs: Any) -> Any:
+    # Imported when the demo is seeded, not at start-up: the demo synthesises audio (numpy).
+    from .demo import seed_releases
+
+    return seed_releases(**kwargs)
 
 
 class ReleasesConfig(AppConfig):
@@ -10,10 +19,9 @@ class ReleasesConfig(AppConfig):
         from collaborators.home import register_home_destinations
 
         from .access import guest_destinations
-        from .demo import seed_releases
         from .services import guests
 
         # Invitations (collaborators) can make someone a guest on one release.
         guests.register()
-        register_demo_seeder("releases", seed_releases)
+        register_demo_seeder("releases", _seed_releases)
         register_home_destinations("releases", guest_destinations)

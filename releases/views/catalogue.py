@@ -6,6 +6,7 @@ Thin: services decide, selectors read, forms shape input.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,8 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audio import downloads
@@ -25,6 +28,7 @@ from collaborators.permissions import Action
 
 from .. import selectors
 from ..access import may_download
+from ..ddex_instruments import INSTRUMENTS
 from ..forms import (
     ArtworkForm,
     CatalogueSettingsForm,
@@ -38,6 +42,13 @@ from ..services import artwork, catalogue
 from .common import release_page
 
 PER_PAGE = 50
+
+
+@functools.cache
+def instrument_datalist() -> str:
+    """DDEX's instrument names as one <datalist>, built once per process."""
+    options = "".join(format_html('<option value="{}">', name) for name in INSTRUMENTS)
+    return mark_safe(f'<datalist id="ddex-instruments">{options}</datalist>')
 
 
 def _ordered(existing: list[int], chosen: list[Person]) -> list[Person]:
@@ -127,7 +138,13 @@ def release_detail(request: HttpRequest, release: Release) -> HttpResponse:
         context["consistency"] = selectors.album_consistency(release=release)
         context["completeness"] = selectors.metadata_completeness(release=release)
     if may_edit:
-        context["credit_form"] = CreditForm(workspace=release.workspace)
+        # Plain loops, not form widgets: rendering 700 instruments and a big address book
+        # through Django's widget templates costs more than the rest of the page.
+        context["credit_people"] = list(
+            Person.objects.filter(workspace=release.workspace).values_list("pk", "name")
+        )
+        context["credit_roles"] = Credit.Role.choices
+        context["instrument_datalist"] = instrument_datalist()
         context["artwork_form"] = ArtworkForm()
         context["edition_form"] = EditionForm(
             initial={"currency": release.workspace.default_currency}
