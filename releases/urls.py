@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, people, review
+from .views import catalogue, people, review, review_actions
 
 R = "<int:release_id>/"
 T = R + "tracks/<int:track_id>/"  # a track's review page and what it posts to
@@ -33,20 +33,20 @@ urlpatterns = [
     path(R + "tracks/new/", catalogue.track_create, name="track-create"),
     path(R + "tracks/<int:track_id>/edit/", catalogue.track_edit, name="track-edit"),
     path(R + "tracks/<int:track_id>/delete/", catalogue.track_delete, name="track-delete"),
-    # Review (releases/views/review.py)
+    # Review (releases/views/review.py, review_actions.py)
     path(T, review.track_detail, name="track-detail"),
-    path(T + "versions/", review.version_upload, name="track-version-upload"),
+    path(T + "versions/", review_actions.version_upload, name="track-version-upload"),
     path(V + "stream/", review.version_stream, name="track-version-stream"),
     path(V + "peaks/", review.version_peaks, name="track-version-peaks"),
     path(V + "download/", review.version_download, name="track-version-download"),
     path(V + "job/", review.version_job, name="track-version-job"),
-    path(T + "comments/", review.comment_add, name="track-comment-add"),
-    path(C + "reply/", review.comment_reply, name="track-comment-reply"),
-    path(C + "resolve/", review.comment_resolve, name="track-comment-resolve"),
-    path(C + "reopen/", review.comment_reopen, name="track-comment-reopen"),
-    path(T + "signoff/", review.signoff, name="track-signoff"),
-    path(T + "approvers/", review.approver_add, name="track-approver-add"),
-    path(A + "remove/", review.approver_remove, name="track-approver-remove"),
-    path(T + "lock/", review.lock, name="track-lock"),
-    path(T + "unlock/", review.unlock, name="track-unlock"),
+    path(T + "comments/", review_actions.comment_add, name="track-comment-add"),
+    path(C + "reply/", review_actions.comment_reply, name="track-comment-reply"),
+    path(C + "resolve/", review_actions.comment_resolve, name="track-comment-resolve"),
+    path(C + "reopen/", review_actions.comment_reopen, name="track-comment-reopen"),
+    path(T + "signoff/", review_actions.signoff, name="track-signoff"),
+    path(T + "approvers/", review_actions.approver_add, name="track-approver-add"),
+    path(A + "remove/", review_actions.approver_remove, name="track-approver-remove"),
+    path(T + "lock/", review_actions.lock, name="track-lock"),
+    path(T + "unlock/", review_actions.unlock, name="track-unlock"),
 ]

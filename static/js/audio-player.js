@@ -129,15 +129,19 @@
     }
   }
 
+  /* Any two sources: the box may name them (data-label-a / data-label-b, default "original"
+     and "master") and say where A's peaks are (data-peaks-a, the id of a JSON script; default
+     the page's #peaks-data). B's peaks are the JSON script inside the box. */
   function setUpAB(box) {
     if (box.dataset.ready) return;
     box.dataset.ready = "1";
     var a = box.querySelector(".ab-a"), b = box.querySelector(".ab-b");
     var play = box.querySelector(".ab-play"), toggle = box.querySelector(".ab-toggle");
     var time = box.querySelector(".ab-time"), canvas = box.querySelector(".ab-wave");
-    var before = readJSON(document.getElementById("peaks-data"));
+    var labelA = box.dataset.labelA || "original", labelB = box.dataset.labelB || "master";
+    var before = readJSON(document.getElementById(box.dataset.peaksA || "peaks-data"));
     var after = readJSON(box.querySelector("script[type='application/json']"));
-    // Positive: the master is this many dB louder than the original.
+    // Positive: B (the master) is this many dB louder than A (the original).
     var gainDb = parseFloat(box.dataset.gainDb || "0") || 0;
     var down = Math.pow(10, -Math.abs(gainDb) / 20);
     var onB = false;
@@ -165,15 +169,15 @@
                onB ? [COLORS.played, COLORS.rest] : [COLORS.rest, COLORS.quiet]);
       ctx.fillStyle = COLORS.head;
       ctx.font = Math.round(11 * (window.devicePixelRatio || 1)) + "px system-ui, sans-serif";
-      ctx.fillText("original", 4, 12 * (window.devicePixelRatio || 1));
-      ctx.fillText("master", 4, h - lane + 12 * (window.devicePixelRatio || 1));
+      ctx.fillText(labelA, 4, 12 * (window.devicePixelRatio || 1));
+      ctx.fillText(labelB, 4, h - lane + 12 * (window.devicePixelRatio || 1));
       if (played > 0) ctx.fillRect(Math.round(played * w), 0, Math.max(1, window.devicePixelRatio || 1), h);
     }
     function apply() {
       a.muted = onB;
       b.muted = !onB;
       toggle.setAttribute("aria-pressed", String(onB));
-      toggle.textContent = "Listening to: " + (onB ? "master" : "original");
+      toggle.textContent = "Listening to: " + (onB ? labelB : labelA);
       box.classList.toggle("on-b", onB);
       draw();
     }

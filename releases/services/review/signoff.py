@@ -84,6 +84,7 @@ class ApproverState:
     release_wide: bool
     signoff: SignOff | None  # their current decision (on whichever version), if any
     latest: MixVersion | None
+    entries: list[Approver] = field(default_factory=list)  # for the release, this track, or both
 
     @property
     def approved(self) -> bool:
@@ -160,12 +161,13 @@ def track_review_state(track: Track) -> ReviewState:
     for entry in entries:
         state = by_user.get(entry.user_id)
         if state is None:
-            by_user[entry.user_id] = ApproverState(
+            state = by_user[entry.user_id] = ApproverState(
                 user=entry.user, release_wide=entry.track_id is None,
                 signoff=signoffs.get(entry.user_id), latest=latest,
             )  # fmt: skip
         elif entry.track_id is None:
             state.release_wide = True
+        state.entries.append(entry)
     locks = list(
         MasterLock.objects.filter(track=track)
         .select_related("version__audio_file", "locked_by")
