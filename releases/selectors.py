@@ -167,7 +167,13 @@ def track_reference_version(track: Track) -> MixVersion | None:
 
 
 def track_duration_s(track: Track) -> float | None:
-    """From the approved master (the latest mix while there is none)."""
+    """The track's duration: its locked master's, None while no master is locked."""
+    version = track_master_version(track)
+    return version.audio_file.duration_s if version else None
+
+
+def track_length_s(track: Track) -> float | None:
+    """What to show as its length: the master's, else the latest mix's (marked as such)."""
     version = track_reference_version(track)
     return version.audio_file.duration_s if version else None
 

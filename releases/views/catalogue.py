@@ -109,7 +109,7 @@ def release_detail(request: HttpRequest, release: Release) -> HttpResponse:
     rows = [
         {
             "track": t,
-            "duration": selectors.track_duration_s(t),
+            "duration": selectors.track_length_s(t),
             "artists": selectors.track_artists(t, release),
             "featured": selectors.track_featured(t),
             "version": selectors.track_latest_version(t),

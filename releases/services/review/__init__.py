@@ -27,7 +27,6 @@ from .lock import (
     master_unlock,
     snapshot_changes,
     snapshot_fingerprint,
-    track_duration_s,
 )
 from .signoff import (
     ApproverState,
@@ -61,7 +60,6 @@ __all__ = [
     "snapshot_changes",
     "snapshot_fingerprint",
     "standing",
-    "track_duration_s",
     "track_review_state",
     "version_upload_allowed",
 ]

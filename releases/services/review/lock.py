@@ -203,13 +203,3 @@ def master_unlock(*, track: Track, user: Any, reason: str) -> MasterLock:
         raise ValidationError("This track's master is not locked.")
     _lock_end(lock=lock, reason=f"unlocked by {user}: {reason}")
     return lock
-
-
-def track_duration_s(track: Track) -> float | None:
-    """The track's duration: its locked master's, or None while no master is locked."""
-    lock = (
-        MasterLock.objects.filter(track=track, ended_at__isnull=True)
-        .select_related("version__audio_file")
-        .first()
-    )
-    return lock.version.audio_file.duration_s if lock is not None else None
