@@ -126,3 +126,57 @@ def test_pages_create_show_and_refuse(client, owner, viewer, outsider, workspace
     client.force_login(outsider)
     for path in ("", f"{release.pk}/", f"{release.pk}/edit/", "new/", "settings/"):
         assert client.get(f"/w/{workspace.slug}/releases/{path}").status_code == 404, path
+
+
+def _jpeg(size=(3000, 3000), mode="RGB"):
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new(mode, size, (20, 90, 160) if mode == "RGB" else (0, 0, 0, 0)).save(buf, "JPEG")
+    buf.seek(0)
+    buf.name = "cover.jpg"
+    return buf
+
+
+def test_artwork_upload_through_the_api(api, owner, workspace, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    release = ReleaseFactory(workspace=workspace)
+    client = api(owner)
+    url = _url(workspace, f"releases/{release.pk}/artwork/")
+    r = client.post(url, {"file": _jpeg()}, format="multipart")
+    assert r.status_code == 200, r.content
+    art = r.json()["artwork"]
+    assert (art["width"], art["height"], art["format"]) == (3000, 3000, "JPEG")
+    body = assert_error_shape(client.post(url, {"file": _jpeg((3000, 2000))}, format="multipart"),
+                              400)  # fmt: skip
+    assert "square" in body["detail"]
+    body = assert_error_shape(client.post(url, {"file": _jpeg(mode="CMYK")}, format="multipart"),
+                              400)  # fmt: skip
+    assert "RGB" in body["detail"]
+    release.refresh_from_db()
+    assert release.artwork_width == 3000  # the good artwork stayed
+    assert client.delete(url).status_code == 204
+
+
+def test_editions_and_credits_through_the_api(api, owner, workspace):
+    release = ReleaseFactory(workspace=workspace)
+    client = api(owner)
+    r = client.post(_url(workspace, f"releases/{release.pk}/editions/"),
+                    {"format": "vinyl", "quantity": 300, "unit_cost": "4.85",
+                     "manufacturer": "Pallas"})  # fmt: skip
+    assert r.status_code == 201, r.content
+    assert r.json()["manufacturing_cost"] == "1455.00"
+    assert_error_shape(client.post(_url(workspace, f"releases/{release.pk}/editions/"),
+                                   {"format": "vinyl", "unit_cost": "-1"}), 400)  # fmt: skip
+    person = PersonFactory(workspace=workspace)
+    r = client.post(_url(workspace, "credits/"),
+                    {"person": person.pk, "role": "producer", "release": release.pk})  # fmt: skip
+    assert r.status_code == 201, r.content
+    assert_error_shape(client.post(_url(workspace, "credits/"),
+                                   {"person": person.pk, "role": "producer"}), 400)  # fmt: skip
+    assert_error_shape(client.post(_url(workspace, "credits/"),
+                                   {"person": person.pk, "role": "performer",
+                                    "instrument": "NotAnInstrument", "release": release.pk}),
+                       400)  # fmt: skip
