@@ -257,3 +257,32 @@ class ArtworkUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text="JPEG or PNG, square, RGB, at most 10 MB; 3000×3000 recommended."
     )
+
+
+class CompletenessSerializer(serializers.Serializer):
+    store = serializers.CharField()
+    name = serializers.CharField()
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    missing = serializers.ListField(child=serializers.CharField())
+    required_missing = serializers.ListField(child=serializers.CharField())
+
+
+class ConsistencyRowSerializer(serializers.Serializer):
+    track = serializers.IntegerField(source="track.pk")
+    title = serializers.CharField(source="track.title")
+    version = serializers.IntegerField(source="version.number", allow_null=True, default=None)
+    integrated_lufs = serializers.FloatField(source="lufs", allow_null=True)
+    true_peak_dbtp = serializers.FloatField(source="true_peak", allow_null=True)
+    change_lu = serializers.FloatField(source="jump_lu", allow_null=True)
+    album_mode_lufs = serializers.DictField(child=serializers.FloatField(allow_null=True),
+                                            source="played")  # fmt: skip
+
+
+class ConsistencySerializer(serializers.Serializer):
+    album_lufs = serializers.FloatField(allow_null=True)
+    album_true_peak_dbtp = serializers.FloatField(source="album_peak", allow_null=True)
+    album_gain_db = serializers.DictField(child=serializers.FloatField(allow_null=True),
+                                          source="gains")  # fmt: skip
+    spread_lu = serializers.FloatField(allow_null=True)
+    jumps = serializers.ListField(child=serializers.CharField())
+    tracks = ConsistencyRowSerializer(many=True, source="rows")

@@ -26,6 +26,8 @@ from ..models import Credit, PhysicalEdition, Release, Track
 from ..serializers import (
     ArtworkUploadSerializer,
     CatalogueSettingsSerializer,
+    CompletenessSerializer,
+    ConsistencySerializer,
     CreditInputSerializer,
     CreditOutputSerializer,
     EditionSerializer,
@@ -72,8 +74,9 @@ class CatalogueScopedMixin(WorkspaceScopedMixin):
             OpenApiParameter("q", str, description="Search titles, codes, artists"),
         ],
     ),
-    retrieve=extend_schema(summary="One release with its tracks and credits",
-                           responses=ReleaseDetailSerializer),  # fmt: skip
+    retrieve=extend_schema(
+        summary="One release with its tracks and credits", responses=ReleaseDetailSerializer
+    ),  # fmt: skip
     create=extend_schema(
         summary="Create a release (a title is enough)",
         request=ReleaseInputSerializer,
@@ -169,6 +172,26 @@ class ReleaseViewSet(
             release=release, upload=data.validated_data["file"], user=request.user
         )
         return self._out(release)
+
+    @extend_schema(
+        responses=CompletenessSerializer(many=True),
+        summary="Metadata completeness per store: a score and what is missing",
+    )
+    @action(detail=True, methods=["get"])
+    def completeness(self, request: Request, workspace_slug: str, pk: str) -> Response:
+        release = selectors.release_detail(release=self.get_object())
+        rows = selectors.metadata_completeness(release=release)
+        return Response(CompletenessSerializer(rows, many=True).data)
+
+    @extend_schema(
+        responses=ConsistencySerializer,
+        summary="Album consistency: each track's loudness and true peak, and what each "
+        "player's album mode does",
+    )
+    @action(detail=True, methods=["get"])
+    def consistency(self, request: Request, workspace_slug: str, pk: str) -> Response:
+        release = selectors.release_detail(release=self.get_object())
+        return Response(ConsistencySerializer(selectors.album_consistency(release=release)).data)
 
     @extend_schema(methods=["GET"], responses=EditionSerializer(many=True),
                    summary="Physical editions (CD, vinyl, cassette)")  # fmt: skip

@@ -180,3 +180,18 @@ def test_editions_and_credits_through_the_api(api, owner, workspace):
                                    {"person": person.pk, "role": "performer",
                                     "instrument": "NotAnInstrument", "release": release.pk}),
                        400)  # fmt: skip
+
+
+def test_completeness_and_consistency_through_the_api(api, owner, workspace):
+    artist = PersonFactory(workspace=workspace)
+    release = catalogue.release_create(workspace=workspace, title="Low Tide", artists=[artist],
+                                       genre="Pop")  # fmt: skip
+    catalogue.track_create(release=release, title="A")
+    client = api(owner)
+    rows = client.get(_url(workspace, f"releases/{release.pk}/completeness/")).json()
+    spotify = next(r for r in rows if r["store"] == "spotify")
+    assert 0 < spotify["score"] < 100
+    assert "UPC / EAN" in spotify["required_missing"] and "Genre" not in spotify["missing"]
+    body = client.get(_url(workspace, f"releases/{release.pk}/consistency/")).json()
+    assert body["tracks"][0]["title"] == "A" and body["tracks"][0]["integrated_lufs"] is None
+    assert set(body["album_gain_db"]) >= {"spotify", "apple-music"}
