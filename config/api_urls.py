@@ -5,6 +5,8 @@ from rest_framework.routers import SimpleRouter
 from audio import api as audio_api
 from collaborators import api as collaborators_api
 from releases import api as releases_api
+from releases.api import review as review_api
+from releases.api import signoff as signoff_api
 from releases.views.account import NotificationSettingsView
 
 router = SimpleRouter()
@@ -20,6 +22,23 @@ workspace_router.register("releases", releases_api.ReleaseViewSet, basename="api
 workspace_router.register("tracks", releases_api.TrackViewSet, basename="api-track")
 workspace_router.register("credits", releases_api.CreditViewSet, basename="api-credit")
 workspace_router.register("editions", releases_api.EditionViewSet, basename="api-edition")
+
+# Mix review (releases.api.review and .signoff), nested under a track or a release.
+track_router = SimpleRouter(use_regex_path=False)
+track_router.register("versions", review_api.MixVersionViewSet, basename="api-track-version")
+track_router.register("comments", review_api.CommentViewSet, basename="api-track-comment")
+track_router.register("signoffs", signoff_api.SignOffViewSet, basename="api-track-signoff")
+release_router = SimpleRouter(use_regex_path=False)
+release_router.register("approvers", signoff_api.ReleaseApproverViewSet, basename="api-approver")
+TRACK = "workspaces/<slug:workspace_slug>/tracks/<int:track_id>/"
+RELEASE = "workspaces/<slug:workspace_slug>/releases/<int:release_id>/"
+review_urlpatterns = [
+    path(TRACK, include(track_router.urls)),
+    path(TRACK + "review/", signoff_api.TrackReviewStateView.as_view(), name="api-track-review"),
+    path(TRACK + "lock/", signoff_api.MasterLockView.as_view(), name="api-track-lock"),
+    path(TRACK + "unlock/", signoff_api.MasterUnlockView.as_view(), name="api-track-unlock"),
+    path(RELEASE, include(release_router.urls)),
+]
 
 urlpatterns = [
     path("auth/token/", collaborators_api.TokenView.as_view(), name="api-token"),
@@ -37,6 +56,7 @@ urlpatterns = [
         name="api-catalogue-settings",
     ),
     path("workspaces/<slug:workspace_slug>/", include(workspace_router.urls)),
+    *review_urlpatterns,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
