@@ -213,6 +213,11 @@ STORAGES = {
         )
     },
 }
+# Embedded mode (`make run`, gunicorn included) serves static files where they are: static/,
+# the apps, and the packages that ship them (plotly.js, Swagger UI). whitenoise lists them when
+# the server starts (looks them up per request with DEBUG on), so there is nothing to collect
+# and, after an upgrade, nothing stale to serve. Production serves collectstatic's hashed,
+# compressed copies from STATIC_ROOT instead.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- Email ----------------------------------------------------------------------------------
@@ -325,6 +330,8 @@ SPECTACULAR_SETTINGS = {
         "CurrencyEnum": "collaborators.serializers.CURRENCY_CHOICES",
         "TimeZoneEnum": "collaborators.serializers.TIME_ZONE_CHOICES",
         "RenderFormatEnum": "audio.serializers.RENDER_FORMAT_CHOICES",
+        "CreditRoleEnum": "releases.models.Credit.Role",
+        "ReleaseStatusEnum": "releases.models.Release.Status",
     },
     # Swagger UI and ReDoc are served from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -98,23 +98,52 @@ def test_production_refuses_to_start_without_its_secrets(missing):
     assert f"{missing} is not set" in result.stderr
 
 
-def _children(pid):
-    with open(f"/proc/{pid}/task/{pid}/children") as f:
-        return [int(p) for p in f.read().split()]
+def _descendants(pid):
+    """Every process below pid (gunicorn's workers, Celery's pool and beat, ...)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as f:
+                parents[int(entry)] = int(f.read().rsplit(") ", 1)[1].split()[1])
+    found, frontier = [], [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
+
+
+def _cmdline(pid):
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/cmdline", "rb") as f:
+        return f.read().replace(b"\0", b" ").decode()
+    return ""
 
 
 def _alive(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ")[1][0] != "Z"
+            return f.read().rsplit(") ", 1)[1][0] != "Z"
     except FileNotFoundError:
         return False
 
 
-@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def _get(url):
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm", "sighup"])
 def test_run_liner_stops_the_web_server_and_the_worker_together(tmp_path, how):
-    """`make run`'s last step: Ctrl-C in the terminal (SIGINT to the whole process group) or a
-    plain SIGTERM to the command stops both children; the worker never outlives it."""
+    """`make run`'s last step serves the app through gunicorn (static files too, and no debug
+    pages), and Ctrl-C in the terminal (SIGINT to the whole process group), a SIGTERM or a
+    SIGHUP (a closed terminal) to the command stops everything it started: the worker never
+    outlives it, nor does any gunicorn or Celery process."""
+    import re
     import signal
     import socket
     import time
@@ -123,8 +152,9 @@ def test_run_liner_stops_the_web_server_and_the_worker_together(tmp_path, how):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+    env = {k: v for k, v in env.items() if not k.startswith(("DJANGO_DEBUG", "GUNICORN", "WEB_"))}
     env["LINER_DATA_DIR"] = str(tmp_path)  # its own SQLite file and filesystem broker
-    (tmp_path / "logs").mkdir()
+    base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "run_liner", "--addr", f"127.0.0.1:{port}"],
         cwd=ROOT,
@@ -134,25 +164,45 @@ def test_run_liner_stops_the_web_server_and_the_worker_together(tmp_path, how):
         start_new_session=True,  # a process group of its own, as in a terminal
     )
     try:
-        deadline = time.monotonic() + 60
-        children = []
-        while time.monotonic() < deadline:
-            children = _children(proc.pid)
-            log = tmp_path / "logs" / "worker.log"
-            if len(children) == 2 and log.exists() and b"ready" in log.read_bytes():
-                break
+        deadline = time.monotonic() + 120
+        ready = False
+        while time.monotonic() < deadline and proc.poll() is None and not ready:
             time.sleep(0.5)
-        assert len(children) == 2, "the web server and the worker should both start"
+            log = tmp_path / "logs" / "worker.log"
+            with contextlib.suppress(OSError):
+                ready = b"ready" in log.read_bytes() and bool(_get(f"{base}/healthz"))
+        assert ready, "the web server and the worker should both start"
+
+        status, headers, page = _get(f"{base}/accounts/login/")
+        assert status == 200 and headers["Server"] == "gunicorn"
+        css = re.search(rb'href="(/static/[^"]+\.css)"', page).group(1).decode()
+        status, headers, body = _get(base + css)
+        assert status == 200 and headers["Content-Type"].startswith("text/css")
+        assert body == (ROOT / css.removeprefix("/")).read_bytes()
+        # Files that ship inside packages: plotly.js (config/staticfinders.py), Swagger UI.
+        sidecar = "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css"
+        for path in ("vendor/plotly.min.js", sidecar):
+            status, _, body = _get(f"{base}/static/{path}")
+            assert status == 200 and len(body) > 1000, path
+        status, _, body = _get(f"{base}/no-such-page/")
+        assert status == 404 and b"URLconf" not in body  # Liner's page, not Django's debug page
+
+        everything = _descendants(proc.pid)
+        gunicorn = [p for p in everything if "gunicorn" in _cmdline(p)]
+        assert len(gunicorn) >= 3, "gunicorn's master and its two workers"
+        assert any("celery" in _cmdline(p) for p in everything)
         if how == "ctrl-c":
             os.killpg(proc.pid, signal.SIGINT)
         else:
-            proc.send_signal(signal.SIGTERM)
+            proc.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGHUP)
         assert proc.wait(timeout=30) == 0
         deadline = time.monotonic() + 10
-        while any(_alive(c) for c in children) and time.monotonic() < deadline:
+        while any(_alive(p) for p in everything) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not any(_alive(c) for c in children)
+        assert not [_cmdline(p) for p in everything if _alive(p)]
+        assert b"Booting worker" in (tmp_path / "logs" / "web.log").read_bytes()
     finally:  # whatever happened, leave nothing running
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
+        for pid in [proc.pid, *_descendants(proc.pid)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         proc.wait()
