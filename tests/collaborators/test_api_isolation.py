@@ -207,3 +207,36 @@ def test_pages_of_another_workspace_are_404(client, owner, other_workspace, thei
     r = client.post(f"/w/{slug}/members/{theirs['member'].pk}/remove/")
     assert r.status_code == 404
     assert Membership.objects.filter(pk=theirs["member"].pk).exists()
+
+
+def page_routes() -> list[str]:
+    return sorted({r for r, _ in _walk(get_resolver().url_patterns) if r.startswith("w/")})
+
+
+def _page_ids(theirs) -> dict[str, int]:
+    return {
+        "release_id": theirs["release"].pk, "track_id": theirs["track"].pk,
+        "version_id": theirs["version"].pk, "comment_id": theirs["comment"].pk,
+        "approver_id": theirs["approver"].pk, "person_id": theirs["person"].pk,
+        "membership_id": theirs["member"].pk, "invitation_id": theirs["invitation"].pk,
+        "pk": theirs["audio"].pk, "user_id": theirs["member"].user_id,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_every_page_of_another_workspace_is_404(client, owner, other_workspace, theirs, method):
+    """Every page route (discovered, so new pages are covered) with their real ids."""
+    client.force_login(owner)
+    ids = _page_ids(theirs)
+    assert len(page_routes()) > 40
+    for route in page_routes():
+        path = "/" + re.sub(
+            r"<(?:int|slug):(\w+)>",
+            lambda m: other_workspace.slug if m.group(1) == "workspace_slug"
+            else str(ids.get(m.group(1), 1)),
+            route,
+        )  # fmt: skip
+        r = getattr(client, method)(path, {"title": "Hacked", "body": "x", "name": "Hacked"})
+        assert r.status_code in (404, 405), (method, path, r.status_code)
+        assert b"Private" not in r.content and b"secret" not in r.content
+    assert_theirs_unchanged(theirs)
