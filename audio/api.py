@@ -8,6 +8,7 @@ import django_filters
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -18,7 +19,7 @@ from rest_framework.views import APIView
 
 from audio.dsp.profiles import all_profiles
 from collaborators.api import WorkspaceScopedMixin
-from collaborators.api_support import ERROR_RESPONSES
+from collaborators.api_support import error_response
 from collaborators.permissions import Action
 
 from . import selectors
@@ -30,7 +31,9 @@ from .serializers import (
     JobSerializer,
     MasterInputSerializer,
     ProfileSerializer,
+    RenderFormInputSerializer,
     RenderInputSerializer,
+    RenderJsonInputSerializer,
     UploadSerializer,
 )
 from .services import mastering, renders, uploads
@@ -41,6 +44,18 @@ UPLOAD_OVERHEAD_BYTES = 1 << 20  # multipart boundaries and other fields around 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "too_large"
+
+
+# A download's type follows the file's name: audio/x-wav, audio/flac, audio/mpeg …; a name
+# without a known extension is served as application/octet-stream.
+_FILE = (200, "audio/*", "application/octet-stream")
+
+
+def _not_found_or_not_ready(what: str) -> OpenApiResponse:
+    return error_response(
+        f"Not found, or not yours (`not_found`); or found, and {what} is not ready yet "
+        "(`not_ready`): poll the job, then ask again."
+    )
 
 
 def _attachment(field: Any, name: str) -> FileResponse:
@@ -105,8 +120,9 @@ class AudioFileViewSet(
         responses={
             201: AudioFileSerializer,
             200: OpenApiResponse(AudioFileSerializer, description="Already uploaded"),
-            413: ERROR_RESPONSES[400],
-            **ERROR_RESPONSES,
+            413: error_response(
+                "The request is over the upload limit (`too_large`); nothing was read or stored."
+            ),
         },
         summary="Upload a file (WAV, AIFF, FLAC, MP3, OGG); its analysis starts at once",
     )
@@ -124,7 +140,10 @@ class AudioFileViewSet(
         uploads.audio_file_delete(audio_file=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(responses={200: dict, **ERROR_RESPONSES}, summary="Waveform peaks")
+    @extend_schema(
+        responses={200: dict, 404: _not_found_or_not_ready("the waveform")},
+        summary="Waveform peaks",
+    )
     @action(detail=True, methods=["get"])
     def peaks(self, request: Request, workspace_slug: str, pk: str) -> Response:
         audio_file = self.get_object()
@@ -132,20 +151,22 @@ class AudioFileViewSet(
             raise exceptions.NotFound("The waveform is not ready yet.", code="not_ready")
         return Response(audio_file.peaks)
 
-    @extend_schema(responses={200: bytes, **ERROR_RESPONSES}, summary="The original file")
+    @extend_schema(responses={_FILE: OpenApiTypes.BINARY}, summary="The original file")
     @action(detail=True, methods=["get"])
     def download(self, request: Request, workspace_slug: str, pk: str) -> FileResponse:
         audio_file = self.get_object()
         return _attachment(audio_file.file, audio_file.original_name)
 
-    @extend_schema(request=None, responses={202: JobSerializer, **ERROR_RESPONSES})
+    @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"])
     def analyze(self, request: Request, workspace_slug: str, pk: str) -> Response:
         """Analyse again (a failed analysis is queued anew; a done one is returned as is)."""
         job = uploads.analysis_request(audio_file=self.get_object(), user=request.user)
         return self._job(job)
 
-    @extend_schema(request=MasterInputSerializer, responses={202: JobSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        request={"application/json": MasterInputSerializer}, responses={202: JobSerializer}
+    )
     @action(detail=True, methods=["post"])
     def master(self, request: Request, workspace_slug: str, pk: str) -> Response:
         """Master for a delivery profile; the same settings again return the same job."""
@@ -165,9 +186,9 @@ class AudioFileViewSet(
         return self._job(job)
 
     @extend_schema(
-        request={"application/json": RenderInputSerializer,
-                 "multipart/form-data": RenderInputSerializer},
-        responses={202: JobSerializer, **ERROR_RESPONSES},
+        request={"application/json": RenderJsonInputSerializer,
+                 "multipart/form-data": RenderFormInputSerializer},
+        responses={202: JobSerializer},
     )  # fmt: skip
     @action(detail=True, methods=["post"])
     def render(self, request: Request, workspace_slug: str, pk: str) -> Response:
@@ -230,7 +251,10 @@ class JobViewSet(
         job = self.get_object()
         return Response(JobDetailSerializer(job, context=self.get_serializer_context()).data)
 
-    @extend_schema(responses={200: bytes, **ERROR_RESPONSES}, summary="The job's output file")
+    @extend_schema(
+        responses={_FILE: OpenApiTypes.BINARY, 404: _not_found_or_not_ready("the job's file")},
+        summary="The job's output file",
+    )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, workspace_slug: str, pk: str) -> FileResponse:
         job = self.get_object()

@@ -117,9 +117,10 @@ class MasterInputSerializer(serializers.Serializer):
     match_loudness = serializers.BooleanField(default=False)
 
 
-# What audio.dsp.tags.validate_tags accepts, for the schema: every C0/C1 control character
-# that is not whitespace is refused, and a text of whitespace only is refused (not skipped).
-_CONTROL = r"\u0000-\u0008\u000e-\u001b\u007f-\u0084\u0086-\u009f"
+# What audio.dsp.tags.validate_tags accepts, for the schema. Of U+0000 to U+00FF, the
+# characters that are not printable and not whitespace are refused (whitespace is folded); a
+# text of whitespace only is refused, not skipped. Beyond U+00FF the description says it.
+_CONTROL = r"\u0000-\u0008\u000e-\u001b\u007f-\u0084\u0086-\u009f\u00ad"
 TAG_TEXT_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
 ISRC_PATTERN = r"^[\s-]*(?:[A-Za-z][\s-]*){2}(?:[A-Za-z0-9][\s-]*){3}(?:[0-9][\s-]*){7}$"
 P_LINE_PATTERN = r"^\s*(?:℗|\([Pp]\)|[Pp])?\s*(?:19|20)[0-9]{2}\s+\S"
@@ -213,6 +214,19 @@ class RenderJsonInputSerializer(RenderInputSerializer):
     """A render asked for in JSON: artwork can only be sent in a multipart form."""
 
     artwork = None
+
+
+# The schema's view of a multipart render; RenderInputSerializer reads both forms.
+class RenderFormInputSerializer(RenderInputSerializer):
+    """A render asked for in a multipart form (needed to send artwork). A form has no null:
+    leave a part out instead. ``tags`` is one part holding a JSON object."""
+
+    master = serializers.IntegerField(
+        required=False, help_text=RenderInputSerializer._declared_fields["master"].help_text
+    )
+    artwork = serializers.FileField(
+        required=False, help_text=RenderInputSerializer._declared_fields["artwork"].help_text
+    )
 
 
 class ProfileSerializer(serializers.Serializer):

@@ -18,7 +18,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import selectors, services
-from .api_support import ERROR_RESPONSES
+from .api_support import error_response
 from .models import Invitation, Membership, Person, PersonRole, Workspace
 from .permissions import Action
 from .serializers import (
@@ -46,11 +46,7 @@ class TokenView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
-    @extend_schema(
-        request=TokenInputSerializer,
-        responses={200: TokenOutputSerializer, **ERROR_RESPONSES},
-        auth=[],
-    )
+    @extend_schema(request=TokenInputSerializer, responses={200: TokenOutputSerializer}, auth=[])
     def post(self, request: Request) -> Response:
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -65,6 +61,17 @@ class TokenView(APIView):
             raise ValidationError("Email or password is not right.", code="invalid_credentials")
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+
+# WorkspaceViewSet checks roles itself, not through WorkspaceScopedMixin, so it says which
+# writes a role can forbid (collaborators.schema documents the other errors).
+_CSRF = "Logged in with a session: the CSRF token is missing or wrong."
+_EDIT_FORBIDDEN = error_response(
+    f"Changing a workspace needs the manager or owner role (`permission_denied`). {_CSRF}"
+)
+_DELETE_FORBIDDEN = error_response(
+    f"Deleting a workspace needs the owner role (`permission_denied`). {_CSRF}"
+)
 
 
 class WorkspaceScopedMixin:
@@ -93,7 +100,8 @@ class WorkspaceScopedMixin:
         request=WorkspaceInputSerializer, responses={201: WorkspaceOutputSerializer}
     ),
     partial_update=extend_schema(
-        request=WorkspaceUpdateSerializer, responses={200: WorkspaceOutputSerializer}
+        request=WorkspaceUpdateSerializer,
+        responses={200: WorkspaceOutputSerializer, 403: _EDIT_FORBIDDEN},
     ),
 )
 class WorkspaceViewSet(
@@ -150,7 +158,7 @@ class WorkspaceViewSet(
         )
         return Response(WorkspaceOutputSerializer(workspace).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, 403: _DELETE_FORBIDDEN})
     def destroy(self, request: Request, slug: str) -> Response:
         workspace = self._access(Action.WORKSPACE_DELETE)
         services.workspace_delete(workspace=workspace, actor_role=workspace.membership.role)
@@ -328,8 +336,7 @@ class InvitationAcceptView(APIView):
     """Accept an invitation with the token from its link, as the logged-in user."""
 
     @extend_schema(
-        request=InvitationAcceptInputSerializer,
-        responses={200: InvitationAcceptOutputSerializer, **ERROR_RESPONSES},
+        request=InvitationAcceptInputSerializer, responses={200: InvitationAcceptOutputSerializer}
     )
     def post(self, request: Request) -> Response:
         data = InvitationAcceptInputSerializer(data=request.data)

@@ -97,9 +97,13 @@ def test_people_crud(api, member, workspace):
         ("isni", "0000 0001 2281 9551", "check character"),
         ("ipi", "00052210041", "check digits"),
         ("ipi", "12", "11 digits"),
+        ("ipi", "²0052210040", "11 digits"),  # isdigit() but not int(): was a 500
         ("email", "nope", "valid email"),
+        ("email", "a" * 250 + "@x.io", "254 characters"),
         ("roles", ["drummer"], "valid choice"),
         ("links", ["javascript:alert(1)"], "valid URL"),
+        ("links", ["ftp://files.example.com/mix.wav"], "valid URL"),  # http(s) only
+        ("name", "   ", "blank"),
         ("pro", "XYZ", "valid choice"),
         ("name", "", "blank"),
     ],
