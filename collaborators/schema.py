@@ -11,7 +11,8 @@ error responses that follow from what its view is:
 status  documented when
 ======  ===============================================================================
 400     the operation writes (POST, PUT, PATCH, DELETE): fields, an unreadable or too
-        large body, or a rule a service enforces; a list with filters: a bad filter value
+        large body, or a rule a service enforces; a list with django-filter filters or
+        SearchFilter, or a query parameter with a type or choices: a bad value
 401     the view needs a login (not on ``AllowAny`` views, nor where ``auth=[]``)
 403     a workspace-scoped view (``WorkspaceScopedMixin``): every write, and a read whose
         ``read_action`` some role lacks; any write where a session login needs its CSRF token
@@ -24,6 +25,11 @@ A status the view declares itself in ``@extend_schema(responses=...)`` wins: dec
 ``api_support.error_response``) where the view has something specific to say, or where it
 gives an error this module cannot see: a 413 from a size check of its own, a 403 from a role
 check outside ``WorkspaceScopedMixin``.
+
+Request bodies: a plain CharField says that it refuses NUL characters and, unless it allows
+blanks, whitespace only; query parameters likewise. ``partial_on_patch = False`` on a serializer
+documents a PATCH body with its required fields (for a view that validates it whole);
+``refuses_unknown_fields = True`` documents a closed object (``additionalProperties: false``).
 """
 
 from __future__ import annotations
@@ -137,7 +143,8 @@ class AutoSchema(openapi.AutoSchema):
         return dict(reasons)
 
     def _workspace_scoped(self) -> bool:
-        from .api import WorkspaceScopedMixin  # the views import this module's settings entry
+        # Not at the top: collaborators.api's @extend_schema loads this module while it imports.
+        from .api import WorkspaceScopedMixin
 
         return isinstance(self.view, WorkspaceScopedMixin)
 
