@@ -69,7 +69,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         for signum in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, _interrupt)
+            if signal.getsignal(signum) != signal.SIG_IGN:  # under nohup, a hang-up stays ignored
+                signal.signal(signum, _interrupt)
         host, port = _split_addr(options["addr"])
         env = dict(os.environ)
         if not options["dev"]:
