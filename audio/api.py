@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
@@ -222,7 +223,11 @@ class AudioFileViewSet(
 class JobFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Job.Kind.choices)
     status = django_filters.ChoiceFilter(choices=Job.Status.choices)
-    audio_file = django_filters.NumberFilter(field_name="audio_file_id")
+    # Bounded: an id past the database's integer range is a 400, not an overflow (a 500).
+    audio_file = django_filters.NumberFilter(
+        field_name="audio_file_id",
+        validators=[MinValueValidator(1), MaxValueValidator(2**63 - 1)],
+    )
 
     class Meta:
         model = Job

@@ -23,7 +23,7 @@ def isni_normalize(value: str) -> str:
     compact = _SEPARATORS.sub("", value or "").upper()
     if compact.startswith("ISNI"):
         compact = compact[4:]
-    if not re.fullmatch(r"\d{15}[\dX]", compact):
+    if not re.fullmatch(r"[0-9]{15}[0-9X]", compact):
         raise IdentifierError("An ISNI has 16 characters: 15 digits and a final digit or X.")
     if isni_check_char(compact[:15]) != compact[15]:
         raise IdentifierError("This ISNI's check character does not match: look for a typo.")
@@ -51,7 +51,8 @@ def ipi_normalize(value: str) -> str:
     compact = _SEPARATORS.sub("", value or "")
     if compact.upper().startswith("IPI"):
         compact = compact[3:]
-    if not compact.isdigit() or len(compact) not in (9, 11):
+    # isascii: str.isdigit() also takes '²' and other digits int() cannot read.
+    if not (compact.isascii() and compact.isdigit()) or len(compact) not in (9, 11):
         raise IdentifierError("An IPI name number has 11 digits.")
     compact = compact.zfill(11)
     if ipi_check_digits(compact[:9]) != compact[9:]:

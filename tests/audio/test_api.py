@@ -181,3 +181,8 @@ def test_job_list_filters_and_query_count_stays_flat(
     assert few.json()["count"] == 3 and many.json()["count"] == 9
     jobs = client.get("/api/workspaces/maya/jobs/?kind=analyze&status=done").json()
     assert jobs["count"] == 9
+
+
+def test_a_job_filter_id_past_the_integer_range_is_a_400(api, owner, workspace):
+    r = api(owner).get(f"/api/workspaces/{workspace.slug}/jobs/?audio_file=99999999999999999999999")
+    assert r.status_code == 400 and set(r.json()) == {"detail", "code", "fields"}

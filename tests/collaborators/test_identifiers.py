@@ -63,3 +63,11 @@ def test_ipi_check_digits_are_mod_101_of_weights_10_to_2():
     digits = "123456789"
     total = sum(int(d) * w for d, w in zip(digits, range(10, 1, -1), strict=True))
     assert int(ipi_check_digits(digits)) == (101 - total % 101) % 101 % 100
+
+
+def test_unicode_digits_are_refused_not_crashed_on():
+    for bad in ("0005221004²", "٠٠٠٥٢٢١٠٠٤٠"):
+        with pytest.raises(IdentifierError):
+            ipi_normalize(bad)
+    with pytest.raises(IdentifierError):
+        isni_normalize("00000001214643８X")
