@@ -19,6 +19,7 @@ from django.core.management import call_command
 
 from audio.models import AudioFile
 from collaborators.models import Workspace
+from releases.models import Release
 
 from .test_audio import CANVAS_INK
 from .test_journeys import login
@@ -49,6 +50,19 @@ def audio_page(name: str) -> Callable[[Workspace], str]:
     return url
 
 
+def release_page(title: str, track: str = "") -> Callable[[Workspace], str]:
+    """The demo release called ``title``, or the review page of its track called ``track``."""
+
+    def url(workspace: Workspace) -> str:
+        release = Release.objects.get(workspace=workspace, title=title)
+        if not track:
+            return f"/w/{workspace.slug}/releases/{release.pk}/"
+        found = release.tracks.get(title=track)
+        return f"/w/{workspace.slug}/releases/{release.pk}/tracks/{found.pk}/"
+
+    return url
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str  # docs/screenshots/<name>.png
@@ -75,6 +89,13 @@ SHOTS = [
         wait_for="article.master table.compare",
         element="#masters",
         canvas="article.master .ab-wave",
+    ),
+    Shot("release", release_page("Glasshouse"), wait_for="#people"),
+    Shot(
+        "track-review",  # the latest mix, its comments and the open one on v1, the A/B
+        release_page("Glasshouse", track="Glasshouse"),
+        wait_for="#comments article.thread",
+        canvas="#waveform",
     ),
 ]
 
