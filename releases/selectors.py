@@ -134,11 +134,14 @@ def release_people(*, release: Release) -> ReleasePeople:
         release.approvers.select_related("user", "track").order_by("track__position", "id")
     )
     member_ids = Membership.objects.filter(workspace_id=release.workspace_id).values("user_id")
-    candidates = list(
-        User.objects.filter(Q(pk__in=member_ids) | Q(guest_releases__release=release))
+    everywhere = {a.user_id for a in approvers if a.track_id is None}
+    candidates = [
+        u
+        for u in User.objects.filter(Q(pk__in=member_ids) | Q(guest_releases__release=release))
         .distinct()
         .order_by("name", "email")
-    )
+        if u.pk not in everywhere  # who signs off every track already
+    ]
     return ReleasePeople(guests, invitations, approvers, candidates)
 
 
