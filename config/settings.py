@@ -11,6 +11,9 @@ Two modes, one code path:
 
 from __future__ import annotations
 
+import os
+import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,15 +43,35 @@ def _required(name: str) -> str:
     return value
 
 
+def _embedded_secret_key(folder: Path) -> str:
+    """The install's own key, made once in its data folder (readable by its owner only).
+
+    A key in the code would be the same for every self-hosted Liner, so anyone could forge
+    its sessions and invitation links. The web server, the worker and the scheduler started
+    together may race to make it: the first write wins and the others read it.
+    """
+    path = folder / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the writer may not have finished
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise ImproperlyConfigured(f"{path} is empty; delete it and start again.") from None
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
 if PRODUCTION:
     SECRET_KEY = _required("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = [h.strip() for h in _required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
     DEBUG = False
 else:
-    # A fixed development key: embedded mode is for one machine; production refuses it.
-    SECRET_KEY = env.str(
-        "DJANGO_SECRET_KEY", default="liner-development-only-key-never-use-in-production-0123456789"
-    )
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _embedded_secret_key(DATA_DIR)
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
     DEBUG = env.bool("DJANGO_DEBUG", default=True)
 

@@ -206,3 +206,15 @@ def test_run_liner_stops_the_web_server_and_the_worker_together(tmp_path, how):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         proc.wait()
+
+
+def test_an_embedded_install_makes_its_own_secret_key_once(tmp_path):
+    """No key in the code: each install's data folder gets its own, kept across restarts."""
+    from config.settings import _embedded_secret_key
+
+    first = _embedded_secret_key(tmp_path)
+    assert len(first) >= 50 and _embedded_secret_key(tmp_path) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0  # its owner's only
+    other = tmp_path / "other"
+    other.mkdir()
+    assert _embedded_secret_key(other) != first
