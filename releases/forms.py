@@ -61,6 +61,12 @@ class ReleaseForm(forms.Form):
     genre_tags = forms.CharField(
         required=False, help_text="Comma-separated tags for Bandcamp, SoundCloud"
     )
+    distributor = forms.CharField(max_length=100, required=False, help_text="e.g. DistroKid")
+    delivery_lead_days = forms.IntegerField(
+        label="Delivery lead time (days)", required=False, min_value=0, max_value=180,
+        help_text="How long before release day your distributor needs everything. Empty: "
+        "your catalogue settings' default (21 days).",
+    )  # fmt: skip
     guest_downloads = forms.BooleanField(
         label="Guests may download mixes",
         required=False,
@@ -132,8 +138,8 @@ class CreditForm(forms.Form):
 class EditionForm(forms.ModelForm):
     class Meta:
         model = PhysicalEdition
-        fields = ["format", "description", "quantity", "manufacturer", "unit_cost", "currency",
-                  "stock", "units_sold"]  # fmt: skip
+        fields = ["format", "vinyl", "tape_minutes", "description", "quantity", "manufacturer",
+                  "unit_cost", "currency", "stock", "units_sold"]  # fmt: skip
 
 
 class ArtworkForm(forms.Form):

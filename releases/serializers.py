@@ -96,6 +96,11 @@ class ReleaseInputSerializer(serializers.Serializer):
     keywords = _Keywords()
     genre_tags = _Keywords()
     guest_downloads = serializers.BooleanField(required=False)
+    distributor = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    delivery_lead_days = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=180,
+        help_text="Days before release day the distributor needs it; null: the workspace's.",
+    )  # fmt: skip
     artists = serializers.ListField(
         child=serializers.IntegerField(), required=False, max_length=20,
         help_text="People of the address book, in billing order: the main artists.",
@@ -145,7 +150,8 @@ class ReleaseOutputSerializer(serializers.ModelSerializer):
             "catalogue_number", "genre", "subgenre", "language", "explicit", "release_date",
             "original_release_date", "p_year", "p_owner", "p_line", "c_year", "c_owner",
             "c_line", "territory_mode", "territories", "moods", "keywords", "genre_tags",
-            "guest_downloads", "artwork", "track_count", "created_at", "updated_at",
+            "guest_downloads", "distributor", "delivery_lead_days", "artwork", "track_count",
+            "created_at", "updated_at",
         ]  # fmt: skip
 
     @extend_schema_field(PersonBriefSerializer(many=True))
@@ -235,8 +241,9 @@ class EditionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PhysicalEdition
-        fields = ["id", "format", "description", "quantity", "manufacturer", "unit_cost",
-                  "currency", "stock", "units_sold", "manufacturing_cost"]  # fmt: skip
+        fields = ["id", "format", "vinyl", "tape_minutes", "description", "quantity",
+                  "manufacturer", "unit_cost", "currency", "stock", "units_sold",
+                  "manufacturing_cost"]  # fmt: skip
         read_only_fields = ["id"]
 
 

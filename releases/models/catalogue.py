@@ -168,6 +168,12 @@ class Release(models.Model):
     guest_downloads = models.BooleanField(
         default=False, help_text="Guests on this release may download its mixes."
     )
+    distributor = models.CharField(max_length=100, blank=True, help_text="e.g. DistroKid")
+    delivery_lead_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(180)],
+        help_text="How many days before release day the distributor needs it (empty: the "
+        "workspace's default).",
+    )  # fmt: skip
     artwork = models.ImageField(upload_to="releases/artwork/", max_length=300, blank=True)
     artwork_thumb = models.ImageField(upload_to="releases/artwork/", max_length=300, blank=True)
     artwork_width = models.PositiveIntegerField(null=True, blank=True)
@@ -496,6 +502,11 @@ class CatalogueSettings(models.Model):
         help_text="Country and registrant code, the first five characters of your ISRCs (GB-EMI).",
     )  # fmt: skip
     default_label = models.CharField(max_length=200, blank=True)
+    # Distributors ask for delivery 2 to 4 weeks ahead so stores can take pre-saves and
+    # editorial pitches (Spotify for Artists needs at least 7 days); 21 days is Liner's default.
+    delivery_lead_days = models.PositiveSmallIntegerField(
+        default=21, validators=[MaxValueValidator(180)]
+    )
 
     def __str__(self) -> str:
         return f"Catalogue settings of {self.workspace}"
@@ -538,7 +549,19 @@ class PhysicalEdition(models.Model):
         CASSETTE = "cassette", "Cassette"
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="editions")
+
+    class Vinyl(models.TextChoices):
+        NONE = "", "—"
+        LP_33 = "12-33", '12" at 33⅓ rpm'
+        LP_45 = "12-45", '12" at 45 rpm'
+        SINGLE_45 = "7-45", '7" at 45 rpm'
+
     format = models.CharField(max_length=10, choices=Format.choices)
+    vinyl = models.CharField(max_length=5, choices=Vinyl.choices, blank=True, default="")
+    tape_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(120)],
+        help_text="Cassette length in minutes, both sides together (C60: 60).",
+    )  # fmt: skip
     description = models.CharField(
         max_length=200, blank=True, help_text="e.g. 12-inch, 180 g, black; 6-panel digipak"
     )

@@ -28,7 +28,7 @@ RELEASE_FIELDS = frozenset(
         "title", "version", "type", "label", "upc", "catalogue_number", "genre", "subgenre",
         "language", "explicit", "release_date", "original_release_date", "p_year", "p_owner",
         "c_year", "c_owner", "territory_mode", "territories", "status", "moods", "keywords",
-        "genre_tags", "guest_downloads",
+        "genre_tags", "guest_downloads", "distributor", "delivery_lead_days",
     }
 )  # fmt: skip
 TRACK_FIELDS = frozenset(
@@ -38,8 +38,8 @@ TRACK_FIELDS = frozenset(
     }
 )  # fmt: skip
 EDITION_FIELDS = frozenset(
-    {"format", "description", "quantity", "manufacturer", "unit_cost", "currency", "stock",
-     "units_sold"}
+    {"format", "vinyl", "tape_minutes", "description", "quantity", "manufacturer", "unit_cost",
+     "currency", "stock", "units_sold"}
 )  # fmt: skip
 
 
