@@ -18,18 +18,28 @@ urlpatterns = [
     path(R + "artwork/", catalogue.artwork_file, name="release-artwork"),
     path(R + "artwork/upload/", catalogue.artwork_upload, name="release-artwork-upload"),
     path(R + "credits/", catalogue.credit_add, name="release-credit-add"),
-    path(R + "credits/<int:credit_id>/remove/", catalogue.credit_remove,
-         name="release-credit-remove"),  # fmt: skip
+    path(
+        R + "credits/<int:credit_id>/remove/", catalogue.credit_remove, name="release-credit-remove"
+    ),  # fmt: skip
     path(R + "editions/", catalogue.edition_add, name="release-edition-add"),
-    path(R + "editions/<int:edition_id>/delete/", catalogue.edition_delete,
-         name="release-edition-delete"),  # fmt: skip
+    path(
+        R + "editions/<int:edition_id>/delete/",
+        catalogue.edition_delete,
+        name="release-edition-delete",
+    ),  # fmt: skip
     path(R + "guests/", people.guest_invite, name="release-guest-invite"),
     path(R + "guests/<int:user_id>/remove/", people.guest_remove, name="release-guest-remove"),
-    path(R + "guests/invitations/<int:invitation_id>/withdraw/", people.guest_invitation_withdraw,
-         name="release-guest-invitation-withdraw"),  # fmt: skip
+    path(
+        R + "guests/invitations/<int:invitation_id>/withdraw/",
+        people.guest_invitation_withdraw,
+        name="release-guest-invitation-withdraw",
+    ),  # fmt: skip
     path(R + "approvers/", people.approver_add, name="release-approver-add"),
-    path(R + "approvers/<int:approver_id>/remove/", people.approver_remove,
-         name="release-approver-remove"),  # fmt: skip
+    path(
+        R + "approvers/<int:approver_id>/remove/",
+        people.approver_remove,
+        name="release-approver-remove",
+    ),  # fmt: skip
     path(R + "tracks/new/", catalogue.track_create, name="track-create"),
     path(R + "tracks/<int:track_id>/edit/", catalogue.track_edit, name="track-edit"),
     path(R + "tracks/<int:track_id>/delete/", catalogue.track_delete, name="track-delete"),
