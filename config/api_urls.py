@@ -5,6 +5,8 @@ from rest_framework.routers import SimpleRouter
 from audio import api as audio_api
 from collaborators import api as collaborators_api
 from releases import api as releases_api
+from releases.api import bundles as bundles_api
+from releases.api import budget as budget_api
 from releases.api import guests as guests_api
 from releases.api import review as review_api
 from releases.api import signoff as signoff_api
@@ -32,6 +34,8 @@ track_router.register("signoffs", signoff_api.SignOffViewSet, basename="api-trac
 release_router = SimpleRouter(use_regex_path=False)
 release_router.register("approvers", signoff_api.ReleaseApproverViewSet, basename="api-approver")
 release_router.register("guests", guests_api.ReleaseGuestViewSet, basename="api-release-guest")
+release_router.register("bundles", bundles_api.BundleJobViewSet, basename="api-release-bundle")
+release_router.register("expenses", budget_api.ExpenseViewSet, basename="api-release-expense")
 TRACK = "workspaces/<slug:workspace_slug>/tracks/<int:track_id>/"
 RELEASE = "workspaces/<slug:workspace_slug>/releases/<int:release_id>/"
 review_urlpatterns = [

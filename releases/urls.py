@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import catalogue, people, review, review_actions
+from .views import budget, catalogue, people, planning, review, review_actions
 
 R = "<int:release_id>/"
 T = R + "tracks/<int:track_id>/"  # a track's review page and what it posts to
 V = T + "versions/<int:version_id>/"
 C = T + "comments/<int:comment_id>/"
 A = T + "approvers/<int:approver_id>/"
+M = R + "timeline/milestones/<int:milestone_id>/"
 
 urlpatterns = [
     path("", catalogue.index, name="releases-index"),
@@ -40,9 +41,24 @@ urlpatterns = [
         people.approver_remove,
         name="release-approver-remove",
     ),  # fmt: skip
+    # Timeline (releases/views/planning.py)
+    path("timeline-template/", planning.template_page, name="releases-timeline-template"),
+    path(R + "timeline/", planning.timeline_page, name="release-timeline"),
+    path(R + "timeline/generate/", planning.timeline_generate, name="release-timeline-generate"),
+    path(R + "timeline/move/", planning.timeline_move, name="release-timeline-move"),
+    path(R + "timeline/milestones/", planning.milestone_add, name="release-milestone-add"),
+    path(M + "edit/", planning.milestone_edit, name="release-milestone-edit"),
+    path(M + "done/", planning.milestone_done, name="release-milestone-done"),
+    path(M + "delete/", planning.milestone_delete, name="release-milestone-delete"),
     path(R + "tracks/new/", catalogue.track_create, name="track-create"),
     path(R + "tracks/<int:track_id>/edit/", catalogue.track_edit, name="track-edit"),
     path(R + "tracks/<int:track_id>/delete/", catalogue.track_delete, name="track-delete"),
+    # Budget (releases/views/budget.py)
+    path(R + "budget/", budget.budget_page, name="release-budget"),
+    path(R + "budget/<int:expense_id>/", budget.expense_edit, name="release-expense-edit"),
+    path(
+        R + "budget/<int:expense_id>/delete/", budget.expense_delete, name="release-expense-delete"
+    ),  # fmt: skip
     # Review (releases/views/review.py, review_actions.py)
     path(T, review.track_detail, name="track-detail"),
     path(T + "versions/", review_actions.version_upload, name="track-version-upload"),
