@@ -120,6 +120,7 @@ def release_create(
     main-artist credits in that order."""
     _only(fields, RELEASE_FIELDS)
     release = Release(workspace=workspace, created_by=_user(user), **fields)
+    _check_release_date(release)
     if not release.label:
         release.label = catalogue_settings_get(workspace=workspace).default_label
     _save(release, unique_messages=_RELEASE_UNIQUE)
@@ -132,10 +133,49 @@ def release_create(
 def release_update(*, release: Release, **fields: Any) -> Release:
     _only(fields, RELEASE_FIELDS)
     release = Release.objects.select_for_update().get(pk=release.pk)
+    before = (release.release_date, release.status)
     for name, value in fields.items():
         setattr(release, name, value)
+    if (release.release_date, release.status) != before:
+        _check_release_date(release)
     _save(release, unique_messages=_RELEASE_UNIQUE)
+    if release.status == Release.Status.READY != before[1]:
+        _ready_gate(release)
     return release
+
+
+def _ready_gate(release: Release) -> None:
+    """Moving to "ready" is refused while the readiness report (``releases.readiness``) has a
+    blocker: the caller's transaction (``release_update``'s) rolls the change back."""
+    from ..readiness import readiness_report  # it reads selectors, which import services
+
+    blockers = readiness_report(release=release).blockers
+    if blockers:
+        n = len(blockers)
+        first = " ".join(f.message for f in blockers[:3])
+        more = f" … and {n - 3} more." if n > 3 else ""
+        raise ValidationError(
+            {"status": f"Not ready yet: {n} blocker{'s' if n != 1 else ''} remain. {first}{more} "
+                       "The release's readiness page lists them all."}
+        )  # fmt: skip
+
+
+def _check_release_date(release: Release) -> None:
+    """A release still being planned cannot come out on a day that has passed. One that is
+    already out (delivered, released) or back catalogue (it has an original release date) may
+    carry a past date."""
+    date = release.release_date
+    if date is None or not hasattr(date, "toordinal") or date >= timezone.localdate():
+        return
+    if release.status in (Release.Status.DELIVERED, Release.Status.RELEASED):
+        return
+    if release.original_release_date:
+        return
+    raise ValidationError(
+        {"release_date": f"{date:%-d %B %Y} has passed. Choose a date from today on; if this "
+                         "record is already out, set its status to Released (or give its "
+                         "original release date for back catalogue)."}
+    )  # fmt: skip
 
 
 @transaction.atomic
