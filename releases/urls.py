@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import budget, catalogue, people, planning, review, review_actions
+from .views.deliveries import bundle_build, bundle_download, bundle_job, deliveries
 
 R = "<int:release_id>/"
 T = R + "tracks/<int:track_id>/"  # a track's review page and what it posts to
@@ -75,4 +76,13 @@ urlpatterns = [
     path(A + "remove/", review_actions.approver_remove, name="track-approver-remove"),
     path(T + "lock/", review_actions.lock, name="track-lock"),
     path(T + "unlock/", review_actions.unlock, name="track-unlock"),
+    # Deliveries (releases/views/deliveries.py)
+    path(R + "deliveries/", deliveries, name="release-deliveries"),
+    path(R + "deliveries/bundles/", bundle_build, name="release-bundle-build"),
+    path(R + "deliveries/bundles/<int:job_id>/job/", bundle_job, name="release-bundle-job"),
+    path(
+        R + "deliveries/bundles/<int:job_id>/download/",
+        bundle_download,
+        name="release-bundle-download",
+    ),  # fmt: skip
 ]
