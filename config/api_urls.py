@@ -5,8 +5,9 @@ from rest_framework.routers import SimpleRouter
 from audio import api as audio_api
 from collaborators import api as collaborators_api
 from releases import api as releases_api
-from releases.api import bundles as bundles_api
 from releases.api import budget as budget_api
+from releases.api import bundles as bundles_api
+from releases.api import ddex as ddex_api
 from releases.api import guests as guests_api
 from releases.api import review as review_api
 from releases.api import signoff as signoff_api
@@ -66,4 +67,16 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
+
+# DDEX ERN 4.3 (releases.api.ddex). First: "releases/import-ddex/" would otherwise be taken
+# for a release id by the workspace router.
+urlpatterns = [
+    path(
+        "workspaces/<slug:workspace_slug>/releases/import-ddex/",
+        ddex_api.ReleaseDdexImportView.as_view(),
+        name="api-release-ddex-import",
+    ),
+    path(f"{RELEASE}ddex/", ddex_api.ReleaseDdexView.as_view(), name="api-release-ddex"),
+    *urlpatterns,
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import budget, catalogue, people, planning, review, review_actions
+from .views import ddex as ddex_views
 from .views.deliveries import bundle_build, bundle_download, bundle_job, deliveries
 
 R = "<int:release_id>/"
@@ -85,4 +86,11 @@ urlpatterns = [
         bundle_download,
         name="release-bundle-download",
     ),  # fmt: skip
+]
+
+# DDEX ERN 4.3 and the CD cue sheet (releases/views/ddex.py)
+urlpatterns += [
+    path("import-ddex/", ddex_views.ddex_import, name="releases-ddex-import"),
+    path(R + "ddex.xml", ddex_views.release_ddex, name="release-ddex"),
+    path(R + "cue/", ddex_views.release_cue, name="release-cue"),
 ]

@@ -7,6 +7,7 @@ one transaction: all of it, or nothing and the reason in words.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from collaborators.models import Person, Workspace
 
-from ..ddex import adapter, build, parse
+from ..ddex import adapter, build, cue, parse
 from ..ddex.model import DdexError, Message
 from ..models import Release, Track
 from . import catalogue
@@ -153,3 +154,17 @@ def _people(workspace: Workspace, plan: adapter.ImportPlan) -> dict[str, Person]
         person.save()
         out[key] = person
     return out
+
+
+def release_cue_sheet(*, release: Release, disc: int = 1) -> str:
+    """The CD cue sheet of one disc (``releases.ddex.cue``): only locked masters' lengths
+    count, so a track still being mixed is named instead of guessed. ValidationError in words."""
+    description, _ = adapter.release_description(release=release)
+    tracks = tuple(
+        t if t.file is not None else dataclasses.replace(t, duration_s=None)
+        for t in description.tracks
+    )
+    try:
+        return cue.cue_sheet(dataclasses.replace(description, tracks=tracks), disc=disc)
+    except DdexError as exc:
+        raise ValidationError(str(exc), code="cue_incomplete") from exc

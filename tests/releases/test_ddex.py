@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from collaborators import demo as registry
 from collaborators.models import Person
@@ -409,3 +411,104 @@ def test_export_and_import_commands(workspace, other_workspace, tmp_path):
     body = json.loads(stdout.getvalue())
     assert body["title"] == "Big 3" and body["tracks"] == 3
     assert Release.objects.get(pk=body["id"]).workspace == other_workspace
+
+
+# --- Cue sheet -------------------------------------------------------------------------------
+
+
+def test_cue_sheet_indexes_follow_the_lengths_with_a_2_second_gap():
+    from releases.ddex import cue
+
+    description = _description(tracks=2)  # disc 1: 184.25 s and 185.25 s
+    sheet = cue.cue_sheet(description, disc=1)
+    lines = [line.strip() for line in sheet.splitlines()]
+    assert "CATALOG 7350000000016" in lines and 'TITLE "Glasshouse (Deluxe)"' in lines
+    assert 'PERFORMER "Maya Lind feat. Ravi Menon"' in lines and "ISRC SELND2700001" in lines
+    assert lines.count("PREGAP 00:02:00") == 1
+    # track 1 at 0; it lasts 184.25 s = 3:04 + 19 frames (18.75 rounds to 19); 2 s gap
+    assert "INDEX 01 00:00:00" in lines
+    assert "INDEX 00 03:04:19" in lines and "INDEX 01 03:06:19" in lines
+    no_length = m.Release(title="X", release_type="Single", artists=description.artists,
+                          tracks=(m.Track(disc=1, position=1, title="Mixing"),))  # fmt: skip
+    with pytest.raises(DdexError) as err:
+        cue.cue_sheet(no_length)
+    assert "Mixing" in str(err.value)
+
+
+# --- Pages and API ---------------------------------------------------------------------------
+
+
+@needs_shared
+def test_members_download_the_message_and_the_cue_sheet_guests_and_strangers_do_not(
+    demo_releases, client, django_user_model
+):
+    from releases.models import ReleaseGuest
+
+    single, album = demo_releases[1], demo_releases[0]
+    assert single.created_by is not None  # the demo owner
+    client.force_login(single.created_by)
+    url = reverse("release-ddex", args=[single.workspace.slug, single.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/xml")
+    assert "attachment" in response["Content-Disposition"]
+    assert schema.validation_errors(response.content, XSD) == []
+    cue_response = client.get(reverse("release-cue", args=[single.workspace.slug, single.pk]))
+    assert cue_response.status_code == 200 and b"ISRC " in cue_response.content
+    # the album has tracks without a locked master: no guessing, the page says which
+    cue_album = client.get(reverse("release-cue", args=[album.workspace.slug, album.pk]))
+    assert cue_album.status_code == 302
+    page = client.get(reverse("release-detail", args=[album.workspace.slug, album.pk]))
+    assert "Salt and Static" in page.content.decode() and "Export ERN" in page.content.decode()
+    guest = ReleaseGuest.objects.get(release=album).user
+    client.force_login(guest)
+    assert (
+        client.get(reverse("release-ddex", args=[album.workspace.slug, album.pk])).status_code
+        == 404
+    )
+    client.force_login(django_user_model.objects.create_user(email="x@example.com", password="x"))
+    assert client.get(url).status_code == 404
+
+
+@needs_shared
+def test_import_page_makes_the_release_or_says_why_not(workspace, owner, client):
+    client.force_login(owner)
+    url = reverse("releases-ddex-import", args=[workspace.slug])
+    page = client.get(url)
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.content.decode()
+    index = client.get(reverse("releases-index", args=[workspace.slug])).content.decode()
+    assert url in index and "Import DDEX" in index
+    bad = client.post(url, {"file": SimpleUploadedFile("lol.xml", BILLION_LAUGHS)})
+    assert bad.status_code == 400 and "document type" in bad.content.decode()
+    assert not Release.objects.exists()
+    ok = client.post(url, {"file": SimpleUploadedFile("dj.xml", _sample("8-dj-mix.xml"))})
+    release = Release.objects.get()
+    assert ok.status_code == 302 and ok["Location"].endswith(f"/{release.pk}/")
+    shown = client.get(ok["Location"]).content.decode()
+    assert "MMix" in shown and "supplemental" in shown
+
+
+@needs_shared
+def test_api_exports_xml_and_imports_with_errors_in_the_error_shape(
+    workspace, owner, outsider, api
+):
+    from tests.conftest import assert_error_shape
+
+    client = api(owner)
+    url = f"/api/workspaces/{workspace.slug}/releases/import-ddex/"
+    made = client.post(url, {"file": SimpleUploadedFile("a.xml", _sample("1-audio.xml"))},
+                       format="multipart")  # fmt: skip
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert body["tracks"] == 21 and body["upc"] == "0094631432057"
+    again = client.post(url, {"file": SimpleUploadedFile("a.xml", _sample("1-audio.xml"))},
+                        format="multipart")  # fmt: skip
+    assert "already has a release" in assert_error_shape(again, 400)["detail"]
+    hostile = client.post(url, {"file": SimpleUploadedFile("x.xml", EXTERNAL_ENTITY)},
+                          format="multipart")  # fmt: skip
+    assert "document type" in assert_error_shape(hostile, 400)["detail"]
+    assert Release.objects.count() == 1
+    got = client.get(f"/api/workspaces/{workspace.slug}/releases/{body['id']}/ddex/")
+    assert got.status_code == 200 and got["Content-Type"].startswith("application/xml")
+    assert schema.validation_errors(got.content, XSD) == []
+    stranger = api(outsider).get(f"/api/workspaces/{workspace.slug}/releases/{body['id']}/ddex/")
+    assert_error_shape(stranger, 404)

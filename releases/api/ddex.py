@@ -1,0 +1,117 @@
+"""DDEX ERN 4.3 over the API, under ``/api/workspaces/<slug>/releases/``:
+
+- ``<release_id>/ddex/`` (GET): the release's NewReleaseMessage as ``application/xml``;
+- ``import-ddex/`` (POST, multipart ``file``): a new release from an ERN file, 201 with what
+  was made and what was left out; 400 in the error shape when the file is refused (not
+  well-formed, a DTD or entities, too deep, not ERN 4.3, a UPC or ISRC you already have),
+  413 before the body is read when it is over the size limit. Nothing is saved on an error.
+
+Members only, like the rest of the catalogue; importing needs ``content.edit``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audio.api import UPLOAD_OVERHEAD_BYTES, PayloadTooLarge
+from collaborators.api_support import error_response
+
+from ..ddex.parse import MAX_BYTES
+from ..models import Release
+from ..services import ddex
+from .catalogue import CatalogueScopedMixin
+
+
+class DdexImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=f"A DDEX ERN 4.3 NewReleaseMessage (XML), at most {MAX_BYTES // 1_048_576} MB."
+    )
+
+
+class DdexImportOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    upc = serializers.CharField(allow_blank=True)
+    tracks = serializers.IntegerField(help_text="How many tracks were created.")
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What the message had that Liner did not take over, in words.",
+    )
+
+
+class ReleaseDdexView(CatalogueScopedMixin, APIView):
+    @extend_schema(
+        summary="The release's DDEX ERN 4.3 NewReleaseMessage",
+        responses={
+            (200, "application/xml"): OpenApiTypes.BINARY,
+            400: error_response(
+                "The release lacks what the message needs (a main artist, a genre, a track)."
+            ),
+        },
+    )
+    def get(self, request: Request, workspace_slug: str, release_id: int) -> HttpResponse:
+        release = (
+            Release.objects.filter(workspace=self.workspace, pk=release_id)
+            .select_related("workspace")
+            .first()
+        )
+        if release is None:
+            raise Http404("No such release in this workspace.")
+        data = ddex.release_message(release=release)
+        response = HttpResponse(data, content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="release-{release.pk}-ern.xml"'
+        return response
+
+
+class ReleaseDdexImportView(CatalogueScopedMixin, APIView):
+    parser_classes = [MultiPartParser]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > MAX_BYTES + UPLOAD_OVERHEAD_BYTES:
+            raise PayloadTooLarge(f"The upload is over the limit of {MAX_BYTES // 1_048_576} MB.")
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Create a release from a DDEX ERN 4.3 message (all of it, or nothing)",
+        request={"multipart/form-data": DdexImportInputSerializer},
+        responses={
+            201: DdexImportOutputSerializer,
+            400: error_response(
+                "The file is refused, with the reason in `detail`: not well-formed XML, a "
+                "document type or entities, nested too deeply, not an ERN 4.3 "
+                "NewReleaseMessage, or a UPC or ISRC the workspace already has. Nothing saved."
+            ),
+            413: error_response(
+                "The request is over the upload limit (`too_large`); nothing was read or stored."
+            ),
+        },
+    )
+    def post(self, request: Request, workspace_slug: str) -> Response:
+        data = DdexImportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > MAX_BYTES:
+            raise PayloadTooLarge(f"The file is over the limit of {MAX_BYTES // 1_048_576} MB.")
+        release = ddex.release_import(
+            workspace=self.workspace, data=upload.read(MAX_BYTES + 1), user=request.user
+        )
+        body = DdexImportOutputSerializer(
+            {
+                "id": release.pk,
+                "title": release.title,
+                "upc": release.upc,
+                "tracks": release.tracks.count(),
+                "warnings": getattr(release, "import_warnings", []),
+            }  # fmt: skip
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED)
