@@ -8,7 +8,10 @@ from releases import api as releases_api
 from releases.api import budget as budget_api
 from releases.api import bundles as bundles_api
 from releases.api import ddex as ddex_api
+from releases.api import deliverables as deliverables_api
 from releases.api import guests as guests_api
+from releases.api import planning as planning_api
+from releases.api import readiness as readiness_api
 from releases.api import review as review_api
 from releases.api import signoff as signoff_api
 from releases.views.account import NotificationSettingsView
@@ -35,8 +38,12 @@ track_router.register("signoffs", signoff_api.SignOffViewSet, basename="api-trac
 release_router = SimpleRouter(use_regex_path=False)
 release_router.register("approvers", signoff_api.ReleaseApproverViewSet, basename="api-approver")
 release_router.register("guests", guests_api.ReleaseGuestViewSet, basename="api-release-guest")
+release_router.register("milestones", planning_api.MilestoneViewSet, basename="api-milestone")
 release_router.register("bundles", bundles_api.BundleJobViewSet, basename="api-release-bundle")
 release_router.register("expenses", budget_api.ExpenseViewSet, basename="api-release-expense")
+release_router.register(
+    "deliverables", deliverables_api.DeliverableViewSet, basename="api-release-deliverable"
+)
 TRACK = "workspaces/<slug:workspace_slug>/tracks/<int:track_id>/"
 RELEASE = "workspaces/<slug:workspace_slug>/releases/<int:release_id>/"
 review_urlpatterns = [
@@ -45,6 +52,13 @@ review_urlpatterns = [
     path(TRACK + "lock/", signoff_api.MasterLockView.as_view(), name="api-track-lock"),
     path(TRACK + "unlock/", signoff_api.MasterUnlockView.as_view(), name="api-track-unlock"),
     path(RELEASE, include(release_router.urls)),
+    path(
+        RELEASE + "timeline/generate/",
+        planning_api.TimelineGenerateView.as_view(),
+        name="api-timeline-generate",
+    ),
+    path(RELEASE + "timeline/move/", planning_api.ReleaseDateMoveView.as_view(),
+         name="api-timeline-move"),  # fmt: skip
 ]
 
 urlpatterns = [
@@ -56,6 +70,8 @@ urlpatterns = [
     ),
     path("audio/profiles/", audio_api.ProfileListView.as_view(), name="api-audio-profiles"),
     path("notifications/", NotificationSettingsView.as_view(), name="api-notification-settings"),
+    path("calendar/", planning_api.CalendarURLView.as_view(), name="api-calendar"),
+    path("calendar/reset/", planning_api.CalendarResetView.as_view(), name="api-calendar-reset"),
     path("", include(router.urls)),
     path(
         "workspaces/<slug:workspace_slug>/catalogue-settings/",
@@ -67,6 +83,25 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
+
+# Readiness and side planning (releases.api.readiness)
+urlpatterns += [
+    path(
+        f"{RELEASE}readiness/",
+        readiness_api.ReleaseReadinessView.as_view(),
+        name="api-release-readiness",
+    ),
+    path(
+        f"{RELEASE}editions/<int:edition_id>/sides/",
+        readiness_api.EditionSidesView.as_view(),
+        name="api-edition-sides",
+    ),
+    path(
+        f"{RELEASE}editions/<int:edition_id>/sides/suggest/",
+        readiness_api.EditionSidesSuggestView.as_view(),
+        name="api-edition-sides-suggest",
+    ),
 ]
 
 # DDEX ERN 4.3 (releases.api.ddex). First: "releases/import-ddex/" would otherwise be taken

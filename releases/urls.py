@@ -1,7 +1,8 @@
 from django.urls import path
 
-from .views import budget, catalogue, people, planning, review, review_actions
+from .views import budget, catalogue, deliverables, people, planning, review, review_actions
 from .views import ddex as ddex_views
+from .views import readiness as readiness_views
 from .views.deliveries import bundle_build, bundle_download, bundle_job, deliveries
 
 R = "<int:release_id>/"
@@ -9,6 +10,7 @@ T = R + "tracks/<int:track_id>/"  # a track's review page and what it posts to
 V = T + "versions/<int:version_id>/"
 C = T + "comments/<int:comment_id>/"
 A = T + "approvers/<int:approver_id>/"
+D = R + "deliverables/<int:deliverable_id>/"
 M = R + "timeline/milestones/<int:milestone_id>/"
 
 urlpatterns = [
@@ -61,6 +63,17 @@ urlpatterns = [
     path(
         R + "budget/<int:expense_id>/delete/", budget.expense_delete, name="release-expense-delete"
     ),  # fmt: skip
+    # Deliverables (releases/views/deliverables.py)
+    path(R + "deliverables/", deliverables.deliverables_page, name="release-deliverables"),
+    path(D + "tick/", deliverables.deliverable_tick, name="release-deliverable-tick"),
+    path(D + "attach/", deliverables.deliverable_attach, name="release-deliverable-attach"),
+    path(D + "file/", deliverables.deliverable_file, name="release-deliverable-file"),
+    path(
+        D + "file/remove/",
+        deliverables.deliverable_attachment_remove,
+        name="release-deliverable-attachment-remove",
+    ),  # fmt: skip
+    path(D + "remove/", deliverables.deliverable_remove, name="release-deliverable-remove"),
     # Review (releases/views/review.py, review_actions.py)
     path(T, review.track_detail, name="track-detail"),
     path(T + "versions/", review_actions.version_upload, name="track-version-upload"),
@@ -86,6 +99,22 @@ urlpatterns = [
         bundle_download,
         name="release-bundle-download",
     ),  # fmt: skip
+]
+
+# Readiness and side planning (releases/views/readiness.py)
+urlpatterns += [
+    path(R + "readiness/", readiness_views.readiness, name="release-readiness"),
+    path(R + "readiness/cue-sheet/", readiness_views.cue_sheet, name="release-cue-sheet"),
+    path(
+        R + "editions/<int:edition_id>/sides/",
+        readiness_views.sides_plan,
+        name="release-sides-plan",
+    ),
+    path(
+        R + "editions/<int:edition_id>/sides/suggest/",
+        readiness_views.sides_suggest,
+        name="release-sides-suggest",
+    ),
 ]
 
 # DDEX ERN 4.3 and the CD cue sheet (releases/views/ddex.py)
