@@ -6,7 +6,8 @@ A bundle holds, for a release whose every track has a locked master:
   album, track and disc number, year, ISRC, ℗ line, genre) with the cover art embedded,
   named ``01 - Title.flac`` (``1-01 - Title.flac`` on a release of several discs);
 - the cover art (``cover.jpg`` or ``cover.png``);
-- the DDEX ERN 4.3 message (``ern.xml``, from ``releases.services.ddex``);
+- the DDEX ERN 4.3 message (``ern.xml``, ``releases.services.ddex.release_message``, created at
+  the bundle's fixed time);
 - ``metadata.csv``, one row per track, every cell neutralised against formula injection;
 - ``qc/01 - Title.json``, each master's QC report with its verdict for this profile.
 
@@ -37,7 +38,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib
 import io
 import json
 import math
@@ -68,6 +68,7 @@ from collaborators.jobs.services import JobBusy, Progress, scaled
 
 from .. import selectors
 from ..models import BundleJob, Explicit, Release, Track
+from .ddex import release_message
 
 KIND = BundleJob.Kind.BUNDLE
 CSV_COLUMNS = (
@@ -261,15 +262,12 @@ def _qc_bytes(track: Track, audio_file: AudioFile, profile: Profile) -> bytes:
     return (text + "\n").encode()
 
 
-def _ern_bytes(release: Release, created_at: datetime) -> bytes | None:
-    """The ERN message, or None while ``releases.services.ddex`` does not exist yet."""
+def _ern_bytes(release: Release, created_at: datetime) -> bytes:
     try:
-        ddex = importlib.import_module("releases.services.ddex")
-    except ModuleNotFoundError as exc:
-        if exc.name == "releases.services.ddex":
-            return None
-        raise
-    return ddex.release_message(release=release, created_at=created_at)
+        return release_message(release=release, created_at=created_at)
+    except ValidationError as exc:
+        words = " ".join(exc.messages)
+        raise ValidationError(f"The DDEX message cannot be made yet: {words}") from exc
 
 
 def _names(credits: list[Any]) -> list[str]:
@@ -339,9 +337,7 @@ def bundle_plan(*, release: Release, profile: str) -> Plan:
             release.genre, release.release_date.isoformat() if release.release_date else "",
         ])  # fmt: skip
     plan.members["metadata.csv"] = csv_bytes(rows)
-    ern = _ern_bytes(release, built_at)
-    if ern is not None:
-        plan.members["ern.xml"] = ern
+    plan.members["ern.xml"] = _ern_bytes(release, built_at)
     plan.params = {
         "profile": profile_row.slug,
         "formats": list(formats),

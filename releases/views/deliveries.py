@@ -36,7 +36,8 @@ def _bundle(release: Release, job_id: int) -> BundleJob:
 
 
 def _optional_url(name: str, release: Release) -> str | None:
-    """The URL of a page another part of Liner adds (the ERN download), if it is there."""
+    """The URL of a page another part of Liner adds (the ERN download, the cue sheet), if it
+    is there."""
     try:
         return reverse(name, args=[release.workspace.slug, release.pk])
     except NoReverseMatch:
@@ -70,6 +71,7 @@ def deliveries(request: HttpRequest, release: Release) -> HttpResponse:
         "blockers": blockers,
         "bundles": [{"job": j, "profile_name": names.get(j.profile, j.profile)} for j in jobs],
         "ern_url": _optional_url("release-ern", release),
+        "cue_sheet_url": _optional_url("release-cue-sheet", release),
     }
     return render(request, "releases/deliveries.html", context)
 
