@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views import defaults
 
 from collaborators.api_support import json_error
 from collaborators.urls import auth_urlpatterns
 from releases.views import account as releases_account
+from releases.views import planning as releases_planning
 
 from .health import healthz
 
@@ -18,6 +19,13 @@ urlpatterns = [
         "account/notifications/",
         releases_account.notification_settings,
         name="notification-settings",
+    ),
+    path("account/calendar/", releases_planning.calendar_page, name="calendar-settings"),
+    # The private ICS feed: no session, the secret token is the key.
+    re_path(
+        r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$",
+        releases_planning.calendar_feed,
+        name="calendar-feed",
     ),
     path("", include("collaborators.urls")),
     path("w/<slug:workspace_slug>/releases/", include("releases.urls")),
