@@ -49,6 +49,11 @@ class DdexImportOutputSerializer(serializers.Serializer):
 
 
 class ReleaseDdexView(CatalogueScopedMixin, APIView):
+    """The release's NewReleaseMessage (``releases.services.ddex.release_message``): parties,
+    sound recordings with ISRC and duration, the release with its UPC as ICPN and track list,
+    ℗/© lines, genre, parental warnings, the cover as an image resource, and deals for its
+    territories from its release date. Valid against DDEX's ERN 4.3 schema."""
+
     @extend_schema(
         summary="The release's DDEX ERN 4.3 NewReleaseMessage",
         responses={
@@ -73,6 +78,10 @@ class ReleaseDdexView(CatalogueScopedMixin, APIView):
 
 
 class ReleaseDdexImportView(CatalogueScopedMixin, APIView):
+    """A new release from an uploaded ERN 4.3 message, with its tracks, ISRCs, UPC, artists and
+    contributors (people found by name or added) and credits. The file is read safely: no
+    document type, entities or network, a size and nesting limit."""
+
     parser_classes = [MultiPartParser]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
