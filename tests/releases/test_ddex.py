@@ -183,6 +183,14 @@ def test_a_50_mb_file_is_refused_before_it_is_parsed(monkeypatch):
     assert "50.0 MB" in str(err.value) and "at most 10 MB" in str(err.value)
 
 
+def test_without_the_prolog_scan_lxml_still_neither_reads_files_nor_keeps_the_dtd(monkeypatch):
+    monkeypatch.setattr(parse, "_refuse_dtd", lambda data: None)
+    for data in (EXTERNAL_ENTITY, BILLION_LAUGHS):
+        with pytest.raises(DdexError) as err:
+            parse.read_message(data)
+        assert "root:" not in str(err.value)
+
+
 @needs_shared
 @pytest.mark.parametrize("name", ["1-audio.xml", "4-simple-audio-single.xml", "8-dj-mix.xml"])
 def test_the_samples_parse(name):
@@ -225,6 +233,8 @@ def test_every_demo_release_exports_a_valid_message_with_its_facts(demo_releases
         assert (back.p_year, back.p_owner, back.c_year, back.c_owner) == (
             release.p_year, release.p_owner, release.c_year, release.c_owner)  # fmt: skip
         assert back.genre == release.genre and back.release_date == release.release_date
+    warnings = ddex.release_message_warnings(release=demo_releases[0])
+    assert any("Salt and Static" in w and "no mix yet" in w for w in warnings)
     single = parse.read_message(ddex.release_message(release=demo_releases[1])).release
     (track,) = single.tracks
     assert single.parental_warning == track.parental_warning == "NotExplicit"
@@ -512,3 +522,17 @@ def test_api_exports_xml_and_imports_with_errors_in_the_error_shape(
     assert schema.validation_errors(got.content, XSD) == []
     stranger = api(outsider).get(f"/api/workspaces/{workspace.slug}/releases/{body['id']}/ddex/")
     assert_error_shape(stranger, 404)
+
+
+def test_too_large_uploads_are_refused_before_reading(workspace, owner, client, api, settings):
+    from tests.conftest import assert_error_shape
+
+    big = SimpleUploadedFile("big.xml", b"<a/>" + b" " * (parse.MAX_BYTES + 10))
+    client.force_login(owner)
+    page = client.post(reverse("releases-ddex-import", args=[workspace.slug]), {"file": big})
+    assert page.status_code == 400 and "larger than 10 MB" in page.content.decode()
+    big.seek(0)
+    url = f"/api/workspaces/{workspace.slug}/releases/import-ddex/"
+    refused = api(owner).post(url, {"file": big}, format="multipart")
+    assert_error_shape(refused, 413)
+    assert not Release.objects.exists()
