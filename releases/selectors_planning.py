@@ -42,6 +42,9 @@ class Timeline:
     rows: list[MilestoneRow]
     flags: list[timeline.Flag]
     counts: dict[str, int]
+    # Undone milestones no longer at their distance to release day: the date was changed
+    # elsewhere (the release's edit form) and they have not been moved with it yet.
+    out_of_step: list[Milestone] = field(default_factory=list)
 
 
 def milestones_of(*, release: Release) -> QuerySet[Milestone]:
@@ -96,6 +99,14 @@ def timeline_for_release(*, release: Release, today: dt.date | None = None) -> T
         s: sum(1 for r in rows if r.state == s)
         for s in (timeline.DONE, timeline.DUE, timeline.OVERDUE)
     }
+    out_of_step = [
+        r.milestone
+        for r in rows
+        if release.release_date
+        and not r.milestone.done
+        and r.milestone.days_before is not None
+        and r.milestone.due_date != timeline.due_date(release.release_date, r.milestone.days_before)
+    ]
     return Timeline(
         release=release,
         today=today,
@@ -103,6 +114,7 @@ def timeline_for_release(*, release: Release, today: dt.date | None = None) -> T
         rows=rows,
         flags=[r.flag for r in rows if r.flag],
         counts=counts,
+        out_of_step=out_of_step,
     )
 
 

@@ -476,3 +476,40 @@ def test_the_template_editor(client, workspace, owner, viewer):
     form[p + "depends_on"] = "delivery"
     assert client.post(url, form).status_code == 302
     assert TemplateMilestone.objects.get(pk=row.pk).days_before == 35
+
+
+def test_a_guest_reads_their_releases_timeline_and_changes_nothing(client, workspace, owner):
+    from releases.services import guests
+
+    release = _release(workspace)
+    other = _release(workspace)
+    planning.timeline_generate(release=release)
+    planning.timeline_generate(release=other)
+    guest = UserFactory(email="sam@studio.example")
+    guests.release_guest_add(release=release, user=guest, actor=owner)
+    client.force_login(guest)
+    base = f"/w/{workspace.slug}/releases/"
+    page = client.get(f"{base}{release.pk}/timeline/")
+    assert page.status_code == 200 and b"Pitched to Spotify editorial" in page.content
+    assert b"Mark " not in page.content  # no buttons for a guest
+    pitch = _by_key(release)["pitch"]
+    assert (
+        client.post(f"{base}{release.pk}/timeline/milestones/{pitch.pk}/done/").status_code == 403
+    )
+    assert client.post(f"{base}{release.pk}/timeline/generate/").status_code == 403
+    assert client.get(f"{base}{other.pk}/timeline/").status_code == 404
+    assert client.get(f"{base}timeline-template/").status_code == 404
+    assert not Milestone.objects.filter(done_at__isnull=False).exists()
+
+
+def test_a_date_changed_on_the_edit_form_is_offered_to_the_milestones(client, workspace, owner):
+    release = _release(workspace)
+    planning.timeline_generate(release=release)
+    new = release.release_date + 30 * DAY
+    catalogue.release_update(release=release, release_date=new)  # not through the timeline
+    client.force_login(owner)
+    url = f"/w/{workspace.slug}/releases/{release.pk}/timeline/"
+    assert b"The release date changed" in client.get(url).content
+    client.post(url + "move/", {"release_date": new.isoformat()})
+    assert _by_key(release)["pitch"].due_date == new - 28 * DAY
+    assert b"The release date changed" not in client.get(url).content
