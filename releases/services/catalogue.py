@@ -155,8 +155,8 @@ def _ready_gate(release: Release) -> None:
         first = " ".join(f.message for f in blockers[:3])
         more = f" … and {n - 3} more." if n > 3 else ""
         raise ValidationError(
-            {"status": f"Not ready yet: {n} blocker{'s' if n != 1 else ''} remain. {first}{more} "
-                       "The release's readiness page lists them all."}
+            {"status": f"Not ready yet: {n} blocker{' remains' if n == 1 else 's remain'}. "
+                       f"{first}{more} The release's readiness page lists them all."}
         )  # fmt: skip
 
 
