@@ -7,8 +7,10 @@ one transaction: all of it, or nothing and the reason in words.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -77,27 +79,48 @@ def release_import(*, workspace: Workspace, data: bytes, user: Any) -> Release:
         Release.Status.RELEASED if date and date < timezone.localdate() else Release.Status.PLANNING
     )
     people = _people(workspace, plan)
-    release = catalogue.release_create(
-        workspace=workspace, user=user, artists=[people[p.name.casefold()] for p in plan.artists],
-        **fields,
-    )  # fmt: skip
-    for credit in plan.release_credits:
-        catalogue.credit_add(
-            release=release,
-            person=people[credit.person.name.casefold()],
-            role=credit.role,
-            instrument=credit.instrument,
-            recheck=False,
-        )
-    for spec in plan.tracks:
-        track = catalogue.track_create(release=release, **spec.fields)
-        for position, credit in enumerate(spec.credits):
+    with _refusal("The release"):
+        release = catalogue.release_create(
+            workspace=workspace, user=user,
+            artists=[people[p.name.casefold()] for p in plan.artists], **fields,
+        )  # fmt: skip
+        for credit in plan.release_credits:
             catalogue.credit_add(
-                track=track, person=people[credit.person.name.casefold()], role=credit.role,
-                instrument=credit.instrument, position=position, recheck=False,
+                release=release, person=people[credit.person.name.casefold()],
+                role=credit.role, instrument=credit.instrument, recheck=False,
             )  # fmt: skip
+    for spec in plan.tracks:
+        f = spec.fields
+        with _refusal(f"Track {f['disc']}-{f['position']} “{f['title']}”"):
+            track = catalogue.track_create(release=release, **spec.fields)
+            for position, credit in enumerate(spec.credits):
+                catalogue.credit_add(
+                    track=track, person=people[credit.person.name.casefold()], role=credit.role,
+                    instrument=credit.instrument, position=position, recheck=False,
+                )  # fmt: skip
     release.import_warnings = plan.warnings  # type: ignore[attr-defined]
     return release
+
+
+@contextlib.contextmanager
+def _refusal(what: str) -> Iterator[None]:
+    """A model's refusal, said of what the message was describing; nothing is kept (the
+    caller's transaction rolls back as the error passes through)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            parts = [
+                msg if field == "__all__" else f"{field.replace('_', ' ')}: {msg}"
+                for field, msgs in exc.message_dict.items()
+                for msg in msgs
+            ]
+        else:
+            parts = exc.messages
+        raise ValidationError(
+            f"{what} in this message cannot be imported: {' '.join(parts)} Nothing was imported.",
+            code="ddex_invalid",
+        ) from exc
 
 
 def _refuse_duplicates(workspace: Workspace, upc: str, plan: adapter.ImportPlan) -> None:

@@ -369,6 +369,19 @@ def test_a_failure_halfway_leaves_nothing(workspace, owner, monkeypatch):
     assert not Person.objects.exists()
 
 
+def test_a_field_liner_refuses_is_named_and_nothing_is_saved(workspace, owner):
+    data = build.build_message(m.Message(HEADER, _description()))
+    too_long = data.replace(
+        b"<TitleText>Song 2</TitleText>", b"<TitleText>" + b"x" * 250 + b"</TitleText>"
+    )
+    with pytest.raises(ValidationError) as err:
+        ddex.release_import(workspace=workspace, data=too_long, user=owner)
+    words = " ".join(err.value.messages)
+    assert "Track 1-2" in words and "title:" in words and "Nothing was imported" in words
+    assert not Release.objects.exists() and not Track.objects.exists()
+    assert not Person.objects.exists()
+
+
 # --- Speed: queries flat in the number of tracks -------------------------------------------
 
 
@@ -471,6 +484,11 @@ def test_members_download_the_message_and_the_cue_sheet_guests_and_strangers_do_
     assert "Salt and Static" in page.content.decode() and "Export ERN" in page.content.decode()
     guest = ReleaseGuest.objects.get(release=album).user
     client.force_login(guest)
+    assert (
+        client.get(reverse("release-cue", args=[album.workspace.slug, album.pk])).status_code == 404
+    )
+    api_url = f"/api/workspaces/{album.workspace.slug}/releases/{album.pk}/ddex/"
+    assert client.get(api_url).status_code == 404
     assert (
         client.get(reverse("release-ddex", args=[album.workspace.slug, album.pk])).status_code
         == 404
