@@ -330,3 +330,19 @@ def test_api_list_query_count_is_flat(api, owner, release):
         client.get(api_url(release))
         client.get(api_url(release, "totals/"))
     assert len(many) == len(few)
+
+
+def test_budget_page_query_count_is_flat(client, owner, release):
+    client.force_login(owner)
+    add(release, planned="1", payee=PersonFactory(workspace=release.workspace))
+    client.get(page(release))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(page(release)).status_code == 200
+    for i in range(8):
+        add(release, planned=str(i), payee=PersonFactory(workspace=release.workspace),
+            currency="GBP" if i % 2 else "EUR")  # fmt: skip
+        PhysicalEdition.objects.create(release=release, format="cd", quantity=5, unit_cost=D(1))
+    with CaptureQueriesContext(connection) as many:
+        r = client.get(page(release))
+    assert r.status_code == 200 and b"Lines in GBP" in r.content
+    assert len(many) == len(few)

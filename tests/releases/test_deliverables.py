@@ -369,3 +369,17 @@ def test_api_list_query_count_is_flat(api, member, release):
     with CaptureQueriesContext(connection) as many:
         client.get(api_url(release))
     assert len(many) == len(few)
+
+
+def test_page_query_count_is_flat(client, member, release):
+    client.force_login(member)
+    client.get(page(release))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(page(release)).status_code == 200
+    for _ in range(5):
+        t = TrackFactory(release=release, lyrics="words")
+        lock_master(t)
+        service.deliverable_custom_add(release=release, group="audio", title="Stems")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(page(release)).status_code == 200
+    assert len(many) == len(few)
