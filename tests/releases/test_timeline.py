@@ -513,3 +513,18 @@ def test_a_date_changed_on_the_edit_form_is_offered_to_the_milestones(client, wo
     client.post(url + "move/", {"release_date": new.isoformat()})
     assert _by_key(release)["pitch"].due_date == new - 28 * DAY
     assert b"The release date changed" not in client.get(url).content
+
+
+def test_the_ics_feed_query_count_is_flat(client, workspace, owner):
+    token = planning.calendar_feed_ensure(user=owner).token
+    planning.timeline_generate(release=_release(workspace))
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(f"/calendar/{token}.ics").status_code == 200
+    for days in (60, 90, 120):
+        planning.timeline_generate(release=_release(workspace, days_ahead=days))
+    with CaptureQueriesContext(connection) as four:
+        body = client.get(f"/calendar/{token}.ics").content
+    assert len(four) == len(one)
+    events = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert len(events) == Milestone.objects.count() == 60
+    assert len({str(e["uid"]) for e in events}) == 60
