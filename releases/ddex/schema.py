@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .parse import SAFE_PARSER_OPTIONS
+from .safexml import SAFE_PARSER_OPTIONS
 
 
 class SchemaError(ValueError):

@@ -21,7 +21,7 @@ from django.urls import reverse
 from collaborators import demo as registry
 from collaborators.models import Person
 from releases import demo
-from releases.ddex import build, parse, schema
+from releases.ddex import build, parse, safexml, schema
 from releases.ddex import model as m
 from releases.ddex.model import DdexError
 from releases.models import Credit, Release, Track
@@ -177,14 +177,14 @@ def test_a_50_mb_file_is_refused_before_it_is_parsed(monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(parse, "_refuse_dtd", never)
+    monkeypatch.setattr(safexml, "_refuse_dtd", never)
     with pytest.raises(DdexError) as err:
         parse.read_message(_huge_nesting())
     assert "50.0 MB" in str(err.value) and "at most 10 MB" in str(err.value)
 
 
 def test_without_the_prolog_scan_lxml_still_neither_reads_files_nor_keeps_the_dtd(monkeypatch):
-    monkeypatch.setattr(parse, "_refuse_dtd", lambda data: None)
+    monkeypatch.setattr(safexml, "_refuse_dtd", lambda data: None)
     for data in (EXTERNAL_ENTITY, BILLION_LAUGHS):
         with pytest.raises(DdexError) as err:
             parse.read_message(data)
