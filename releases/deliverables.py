@@ -13,12 +13,13 @@ For the readiness gate (``releases.readiness``)::
     from releases.deliverables import deliverables_findings
 
     deliverables_findings(release)  # -> [{"message", "severity", "fix_url"}, ...]
+    deliverables_findings(release, include_auto=False)  # only the items people tick
 
 ``severity`` is ``"blocker"`` for a required item that is missing, ``"warning"`` for a worked-
 out item that passes with a reservation (artwork below 3000 px). Optional items that are not
 done are not findings. ``fix_url`` is the page where the musician fixes it. Reads only: it
 works before the checklist's rows exist (the defaults count as not done), in a fixed number of
-queries (five) whatever the number of tracks and items.
+queries (four) whatever the number of tracks and items.
 """
 
 from __future__ import annotations
@@ -305,7 +306,7 @@ def _auto(
 def deliverables_status(*, release: Release) -> list[GroupStatus]:
     """The checklist in its five groups, each item done (ticked), auto-done (worked out) or
     missing, with what it means and where to fix it. Default items whose rows do not exist
-    yet count as not done. Five queries, whatever the number of tracks and items."""
+    yet count as not done. Four queries, whatever the number of tracks and items."""
     rows = list(
         Deliverable.objects.filter(release=release)
         .select_related("done_by")
@@ -389,8 +390,16 @@ def findings_from(groups: list[GroupStatus]) -> list[dict[str, Any]]:
     return found
 
 
-def deliverables_findings(release: Release) -> list[dict[str, Any]]:
+def deliverables_findings(release: Release, *, include_auto: bool = True) -> list[dict[str, Any]]:
     """What stands between the release and delivery on its checklist, for the readiness gate:
     ``[{"message": str, "severity": "blocker" | "warning", "fix_url": str}]``, blockers for
-    missing required items, warnings for reservations on worked-out ones. Reads only."""
-    return findings_from(deliverables_status(release=release))
+    missing required items, warnings for reservations on worked-out ones. Reads only.
+
+    ``include_auto=False`` leaves out the items Liner works out (masters, QC, credits, lyric
+    sheet, artwork), for a caller that judges those itself in more detail.
+    """
+    groups = deliverables_status(release=release)
+    if not include_auto:
+        for group in groups:
+            group.items = [i for i in group.items if not i.auto]
+    return findings_from(groups)

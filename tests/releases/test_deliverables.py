@@ -230,6 +230,8 @@ def test_missing_required_items_are_blocker_findings_and_done_ones_are_not(relea
     assert all(set(f) == {"message", "severity", "fix_url"} for f in found)
     assert all(f["fix_url"].startswith(f"/w/{release.workspace.slug}/") for f in found)
     assert not any("Press kit" in f["message"] for f in found)  # optional: not a finding
+    manual = deliverables_findings(release, include_auto=False)
+    assert len(manual) == len([i for i in required if not i.auto])
     service.deliverables_ensure(release=release)
     service.deliverable_tick(deliverable=Deliverable.objects.get(key="bio"), user=member)
     after = deliverables_findings(release)
