@@ -221,10 +221,21 @@ def _blockers(release: Release, tracks: list[Track], profile: Profile | None) ->
         problems.append(
             f"Every track needs a locked master before it can be delivered; not yet: {names}."
         )
+    unanalysed = [
+        t for t in tracks
+        if (v := selectors.track_master_version(t)) is not None and not _analysed(v.audio_file_id)
+    ]  # fmt: skip
+    if unanalysed:
+        names = ", ".join(f"“{t.display_title}”" for t in unanalysed)
+        problems.append(f"The QC analysis of these masters is not finished yet: {names}.")
     missing = artwork_missing(release=release, profile=profile) if profile else None
     if missing:
         problems.append(missing)
     return problems
+
+
+def _analysed(audio_file_id: int) -> bool:
+    return AudioFile.objects.filter(pk=audio_file_id, analysis__isnull=False).exists()
 
 
 def artwork_missing(*, release: Release, profile: Profile) -> str | None:
@@ -466,6 +477,18 @@ def _sha256(path: Path) -> str:
     return sha.hexdigest()
 
 
+def _changed(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """What differs between two plans' params, in a few words."""
+    words = [k for k in ("profile", "formats", "built_at", "artwork") if old.get(k) != new.get(k)]
+    if old.get("tracks") != new.get("tracks"):
+        words.append("the masters or their tags")
+    members = old.get("members", {}), new.get("members", {})
+    words += sorted(
+        n for n in set(members[0]) | set(members[1]) if members[0].get(n) != members[1].get(n)
+    )
+    return ", ".join(words) or "its inputs"
+
+
 def bundle_work(job: BundleJob, progress: Progress) -> dict[str, Any]:
     """Build ``job``'s zip (``job_run`` calls this): renders, then the zip, into ``job.output``."""
     progress = _with_heartbeat(job, progress)
@@ -475,8 +498,9 @@ def bundle_work(job: BundleJob, progress: Progress) -> dict[str, Any]:
     except ValidationError as exc:
         raise BundleError(" ".join(exc.messages)) from exc
     if plan.params != job.params:
+        what = _changed(job.params, plan.params)
         raise BundleError(
-            "The release changed since this bundle was asked for; ask for a new bundle."
+            f"The release changed since this bundle was asked for ({what}); ask for a new bundle."
         )
     params = plan.params
     files: dict[str, Callable[[], Any]] = {}

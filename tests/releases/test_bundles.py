@@ -28,6 +28,7 @@ from releases.services import bundles, review
 from releases.services.artwork import release_artwork_set
 from releases.services.ddex import release_message
 
+from ..conftest import wait_for
 from ..factories import PersonFactory, ReleaseFactory, TrackFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,9 @@ RATE = 44_100
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def _private_media(request, settings, tmp_path):
+    if request.node.get_closest_marker("worker") is None:  # a worker reads the data folder's
+        settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def wav(name: str, *, seed: int, seconds: float = 2.0) -> SimpleUploadedFile:
@@ -115,9 +117,10 @@ def test_the_bundle_holds_tagged_masters_artwork_csv_and_qc(release, owner, tmp_
     assert names == sorted(expected)
     assert all(not n.startswith("/") and ".." not in n for n in names)
     locked_at = max(MasterLock.objects.values_list("locked_at", flat=True)).astimezone(UTC)
+    stamp = (*locked_at.timetuple()[:5], locked_at.second // 2 * 2)  # zip times: 2 s steps
     for info in zf.infolist():
         assert info.compress_type == zipfile.ZIP_STORED
-        assert info.date_time == locked_at.timetuple()[:6]
+        assert info.date_time == stamp
 
     assert zf.read("ern.xml") == release_message(release=release, created_at=locked_at)
     assert b"GBABC2600002" in zf.read("ern.xml")
@@ -260,7 +263,7 @@ def test_a_release_changed_while_the_job_waited_is_not_built_from_stale_inputs(r
     bundles.run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == BundleJob.Status.FAILED
-    assert "changed since this bundle was asked for" in job.error
+    assert "changed since this bundle was asked for (ern.xml, metadata.csv)" in job.error
     assert not job.output
 
 
@@ -273,6 +276,21 @@ def test_a_release_with_an_unlocked_track_is_refused_naming_it(release, owner):
         bundles.bundle_request(release=release, profile="spotify", user=owner)
     assert "locked master" in str(exc.value) and "“Bonus”" in str(exc.value)
     assert not BundleJob.objects.exists()
+
+
+def test_a_master_still_being_analysed_is_waited_for(release, owner):
+    from audio.models import AudioFile
+
+    AudioFile.objects.filter(original_name="mix1.wav").update(analysis=None)
+    with pytest.raises(ValidationError, match="QC analysis .* not finished yet: “Night Drive”"):
+        bundles.bundle_request(release=release, profile="spotify", user=owner)
+
+
+def test_a_release_the_ddex_message_cannot_describe_is_refused_in_its_words(release, owner):
+    release.genre = ""
+    release.save()
+    with pytest.raises(ValidationError, match="DDEX message cannot be made yet"):
+        bundles.bundle_request(release=release, profile="spotify", user=owner)
 
 
 def test_unknown_profiles_and_missing_cover_art_are_refused(workspace, owner):
@@ -317,6 +335,28 @@ def test_the_job_runs_through_the_machinery_with_progress_by_stage(
     assert names[-1] == "Writing the bundle"
     assert [p for p, _ in stages] == sorted(p for p, _ in stages)
     assert bundles.run(job_id=job.pk) is None  # a second delivery does nothing
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_builds_the_bundle_with_progress(celery_worker_process, release, owner):
+    from audio.models import AudioFile
+
+    wait_for(lambda: not AudioFile.objects.filter(analysis__isnull=True).exists(), timeout=120,
+             what="the worker to analyse the masters")  # fmt: skip
+    job = bundles.bundle_request(release=release, profile="spotify", user=owner)
+    seen: list[tuple[str, int]] = []
+
+    def ended():
+        job.refresh_from_db()
+        seen.append((job.status, job.progress))
+        return job.status in ("done", "failed")
+
+    wait_for(ended, timeout=180, what="the worker to build the bundle")
+    assert job.status == "done", job.error
+    assert job.progress == 100 and job.attempts == 1
+    assert [p for _, p in seen] == sorted(p for _, p in seen)
+    assert "02 - -Interlude.flac" in zip_of(job).namelist()
 
 
 # --- API and pages -----------------------------------------------------------------------------
