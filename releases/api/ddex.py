@@ -54,6 +54,11 @@ class ReleaseDdexView(CatalogueScopedMixin, APIView):
     ℗/© lines, genre, parental warnings, the cover as an image resource, and deals for its
     territories from its release date. Valid against DDEX's ERN 4.3 schema."""
 
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # The message is XML whatever is asked for; errors stay in the JSON error shape, so a
+        # client asking for application/xml gets them too instead of a 406.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
         summary="The release's DDEX ERN 4.3 NewReleaseMessage",
         responses={

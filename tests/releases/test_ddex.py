@@ -535,7 +535,10 @@ def test_api_exports_xml_and_imports_with_errors_in_the_error_shape(
                           format="multipart")  # fmt: skip
     assert "document type" in assert_error_shape(hostile, 400)["detail"]
     assert Release.objects.count() == 1
-    got = client.get(f"/api/workspaces/{workspace.slug}/releases/{body['id']}/ddex/")
+    got = client.get(
+        f"/api/workspaces/{workspace.slug}/releases/{body['id']}/ddex/",
+        HTTP_ACCEPT="application/xml",
+    )
     assert got.status_code == 200 and got["Content-Type"].startswith("application/xml")
     assert schema.validation_errors(got.content, XSD) == []
     stranger = api(outsider).get(f"/api/workspaces/{workspace.slug}/releases/{body['id']}/ddex/")
