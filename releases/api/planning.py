@@ -224,7 +224,7 @@ class MilestoneViewSet(_ReleaseScoped, viewsets.GenericViewSet):
 
     @extend_schema(methods=["POST"], request=None, responses=MilestoneOutputSerializer,
                    summary="Mark the milestone done")  # fmt: skip
-    @extend_schema(methods=["DELETE"], request=None, responses=MilestoneOutputSerializer,
+    @extend_schema(methods=["DELETE"], request=None, responses={200: MilestoneOutputSerializer},
                    summary="Mark the milestone not done")  # fmt: skip
     @action(detail=True, methods=["post", "delete"])
     def done(self, request: Request, workspace_slug: str, release_id: int, pk: str) -> Response:
