@@ -129,7 +129,11 @@ class ReleaseReadinessView(_ReleaseMixin, APIView):
     @extend_schema(
         summary="The release's readiness: blockers and warnings per delivery profile",
         parameters=[
-            OpenApiParameter("profile", str, description="Only this profile (e.g. spotify)")
+            OpenApiParameter(
+                "profile",
+                enum=list(NAMES),
+                description="Only this profile (one the release goes to)",
+            )
         ],
         responses={200: ReadinessReportSerializer},
     )

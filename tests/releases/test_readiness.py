@@ -257,6 +257,19 @@ def test_audio_qc_failures_of_a_master_block_with_the_verdicts_words(ready_relea
     assert not [f for f in report_of(ready_release).blockers if f.check == "audio_qc"]
 
 
+def test_vinyl_gets_the_low_end_and_sibilance_findings_of_audio(ready_release):
+    catalogue.edition_create(release=ready_release, format="vinyl", vinyl="12-33")
+    audio = AudioFile.objects.get(pk=ready_release.tracks.get(position=1).versions.get()
+                                  .audio_file_id)  # fmt: skip
+    audio.analysis = {**audio.analysis, "low_end_correlation": -0.4, "sibilance_count": 3}
+    audio.save()
+    report = report_of(ready_release)
+    vinyl = {f.code for f in report.profiles["vinyl"].blockers + report.profiles["vinyl"].warnings}
+    assert {"qc_low_end_out_of_phase", "qc_sibilance"} <= vinyl
+    spotify = report.profiles["spotify"].blockers + report.profiles["spotify"].warnings
+    assert not {"qc_low_end_out_of_phase", "qc_sibilance"} & {f.code for f in spotify}
+
+
 def test_a_master_still_being_analysed_blocks_until_its_qc_is_in(ready_release):
     AudioFile.objects.filter(pk=ready_release.tracks.get(position=1).versions.get()
                              .audio_file_id).update(analysis=None)  # fmt: skip
