@@ -241,8 +241,10 @@ def timeline_generate(*, release: Release) -> list[Milestone]:
             by_key[step.key] = m
             continue
         if m is None:
+            # A solo artist's workspace has no manager: its owner does the manager's steps.
             owner = owners.get(step.owner_role) if step.owner_role in roles else None
-            m = Milestone(release=release, key=step.key, owner=owner or release.created_by)
+            owner = owner or owners.get(Role.OWNER.value) or release.created_by
+            m = Milestone(release=release, key=step.key, owner=owner)
         m.title, m.phase, m.advice = step.title, step.phase, step.advice
         m.days_before, m.minimum_days_before = days, minimum
         m.due_date = timeline.due_date(release_date, days)

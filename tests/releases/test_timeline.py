@@ -97,6 +97,7 @@ def test_the_timeline_is_counted_back_from_release_day_in_five_phases(workspace,
     assert by_key["delivery"].minimum_days_before == 21
     assert set(by_key["pitch"].depends_on.all()) == {by_key["delivery"]}
     assert by_key["plan"].owner == owner
+    assert by_key["pitch"].owner == owner  # a manager's step; the workspace has no manager
     # Idempotent: again, nothing changes.
     before = sorted(Milestone.objects.values_list("key", "due_date", "id"))
     planning.timeline_generate(release=release)
