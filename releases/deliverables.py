@@ -260,15 +260,13 @@ def _auto(
                 "",
                 urls["release"],
             )
-        return (
-            True,
-            (
-                f"Lyrics for {len(with_lyrics)} of {len(tracks)} tracks; the others are "
-                "taken as instrumentals."
-            ),
-            "",
-            urls["release"],
+        if len(with_lyrics) == len(tracks):
+            return True, f"Lyrics for every track ({len(tracks)}).", "", urls["release"]
+        detail = (
+            f"Lyrics for {len(with_lyrics)} of {len(tracks)} tracks; the others are taken as "
+            "instrumentals."
         )
+        return True, detail, "", urls["release"]
     if key == "artwork":
         fix = urls["release"] + "#artwork"
         w, h = release.artwork_width, release.artwork_height

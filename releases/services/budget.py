@@ -79,8 +79,7 @@ def amount_parse(value: Any, *, label: str = "The amount") -> Decimal | None:
         )
     if value != value.quantize(CENT):
         raise ValidationError(
-            f"{label} {value} has more than two decimals: give it to the cent, e.g. "
-            f"{value.quantize(CENT)}.",
+            f"{label} {value} has more than two decimals: give it to the cent.",
             code="max_decimal_places",
         )
     if value > AMOUNT_MAX:
