@@ -104,11 +104,15 @@ urlpatterns = [
 # Readiness and side planning (releases/views/readiness.py)
 urlpatterns += [
     path(R + "readiness/", readiness_views.readiness, name="release-readiness"),
-    path(R + "readiness/cue-sheet/", readiness_views.cue_sheet, name="release-cue-sheet"),
     path(
         R + "editions/<int:edition_id>/sides/",
         readiness_views.sides_plan,
         name="release-sides-plan",
+    ),
+    path(
+        R + "editions/<int:edition_id>/sides/format/",
+        readiness_views.sides_format,
+        name="release-sides-format",
     ),
     path(
         R + "editions/<int:edition_id>/sides/suggest/",

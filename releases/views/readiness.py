@@ -21,7 +21,7 @@ from ..readiness import readiness_report
 from ..readiness.checks.physical import side_limit, suggestion_words
 from ..readiness.figures import clock
 from ..readiness.profiles import PHYSICAL
-from ..services import physical
+from ..services import catalogue, physical
 from .common import release_page
 
 
@@ -89,6 +89,7 @@ def readiness(request: HttpRequest, release: Release) -> HttpResponse:
         "ready_for": [p["name"] for p in profiles if p["status"] != "fail"],
         "sided": _sides(report), "may_edit": viewer.can(Action.CONTENT_EDIT),
         "has_cd": any(e.format == "cd" for e in report.context.editions),
+        "vinyl_choices": PhysicalEdition.Vinyl.choices,
     }  # fmt: skip
     return render(request, "releases/readiness.html", context)
 
@@ -123,6 +124,33 @@ def sides_plan(request: HttpRequest, release: Release, edition_id: int) -> HttpR
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Sides saved.")
+    return _back(release, edition)
+
+
+@require_POST
+@release_page(Action.CONTENT_EDIT)
+def sides_format(request: HttpRequest, release: Release, edition_id: int) -> HttpResponse:
+    """The record's size and speed, or the tape's length, chosen from the planner."""
+    edition = _edition_of(release, edition_id)
+    fields: dict[str, Any] = {}
+    if edition.format == PhysicalEdition.Format.VINYL:
+        fields["vinyl"] = request.POST.get("vinyl", "")
+    elif edition.format == PhysicalEdition.Format.CASSETTE:
+        raw = request.POST.get("tape_minutes", "").strip()
+        if not raw.isdigit():
+            messages.error(
+                request, "Give the tape's length in minutes, both sides together (C60: 60)."
+            )
+            return _back(release, edition)
+        fields["tape_minutes"] = int(raw)
+    else:
+        raise Http404("A CD has no sides.")
+    try:
+        catalogue.edition_update(edition=edition, **fields)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Saved.")
     return _back(release, edition)
 
 

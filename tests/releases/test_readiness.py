@@ -449,6 +449,21 @@ def test_an_unplanned_record_and_a_long_cassette_side(workspace):
     assert not {c for c in codes(report, "cassette") if c.startswith("cassette_")}
 
 
+def test_the_planner_chooses_the_records_size_and_the_tapes_length(client, workspace, owner):
+    release = catalogue.release_create(workspace=workspace, title="Formats")
+    record = catalogue.edition_create(release=release, format="vinyl")
+    tape = catalogue.edition_create(release=release, format="cassette")
+    client.force_login(owner)
+    base = f"/w/{workspace.slug}/releases/{release.pk}/editions/"
+    client.post(f"{base}{record.pk}/sides/format/", {"vinyl": "12-45"})
+    r = client.post(f"{base}{tape.pk}/sides/format/", {"tape_minutes": "sixty"}, follow=True)
+    assert "length in minutes, both sides together" in r.content.decode()
+    client.post(f"{base}{tape.pk}/sides/format/", {"tape_minutes": "60"})
+    record.refresh_from_db()
+    tape.refresh_from_db()
+    assert (record.vinyl, tape.tape_minutes) == ("12-45", 60)
+
+
 def test_the_side_planner_page_says_why_a_plan_is_refused(client, workspace, owner):
     release = catalogue.release_create(workspace=workspace, title="Seven")
     edition = catalogue.edition_create(release=release, format="vinyl", vinyl="7-45")
