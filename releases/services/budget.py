@@ -77,13 +77,13 @@ def amount_parse(value: Any, *, label: str = "The amount") -> Decimal | None:
             "actual amount.",
             code="min_value",
         )
+    if value > AMOUNT_MAX:  # before quantize, which cannot hold 1e999999
+        raise ValidationError(f"{label} is too large.", code="max_value")
     if value != value.quantize(CENT):
         raise ValidationError(
-            f"{label} {value} has more than two decimals: give it to the cent.",
+            f"{label} {str(value)[:40]} has more than two decimals: give it to the cent.",
             code="max_decimal_places",
         )
-    if value > AMOUNT_MAX:
-        raise ValidationError(f"{label} is too large.", code="max_value")
     return value.quantize(CENT)
 
 
