@@ -151,7 +151,14 @@ def timeline_figure(t: Timeline) -> dict[str, Any] | None:
     if not rows:
         return None
     fig = go.Figure()
-    labels = [f"{r.milestone.title}" for r in rows]
+    # Plotly merges bars of the same category: two milestones of one title get their dates.
+    titles = [r.milestone.title for r in rows]
+    labels = [
+        f"{r.milestone.title} ({r.milestone.due_date:%-d %b})"
+        if titles.count(r.milestone.title) > 1
+        else r.milestone.title
+        for r in rows
+    ]
     for state in (timeline.DONE, timeline.DUE, timeline.OVERDUE):
         picked = [(i, r) for i, r in enumerate(rows) if r.state == state]
         if not picked:
@@ -193,12 +200,17 @@ def timeline_figure(t: Timeline) -> dict[str, Any] | None:
         template="none",
         barmode="overlay",
         height=max(240, 26 * len(rows) + 80),
-        margin={"l": 230, "r": 20, "t": 30, "b": 40},
+        margin={"l": 20, "r": 20, "t": 30, "b": 40},
         legend={"orientation": "h", "y": -0.08},
         xaxis={"type": "date"},
         paper_bgcolor="#fff",
         plot_bgcolor="#faf9fc",
-        yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": labels},
+        yaxis={
+            "autorange": "reversed",
+            "automargin": True,
+            "categoryorder": "array",
+            "categoryarray": labels,
+        },
     )
     return json.loads(fig.to_json())
 
