@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +20,7 @@ from django.utils import timezone
 from collaborators.models import Person, Workspace
 
 from ..ddex import adapter, build, cue, parse
-from ..ddex.model import DdexError, Message
+from ..ddex.model import Artwork, AudioFile, DdexError, Message
 from ..models import Release, Track
 from . import catalogue
 
@@ -30,15 +30,37 @@ def release_message_warnings(*, release: Release) -> list[str]:
     return adapter.release_description(release=release)[1]
 
 
-def release_message(*, release: Release, created_at: dt.datetime | None = None) -> bytes:
+def release_message(
+    *,
+    release: Release,
+    created_at: dt.datetime | None = None,
+    files: Mapping[tuple[int, int], AudioFile] | None = None,
+    cover: Artwork | None = None,
+) -> bytes:
     """The release's DDEX ERN 4.3 NewReleaseMessage (UTF-8 XML).
 
     The same release and ``created_at`` give the same bytes (default: now). Reads the
     release in a fixed number of queries whatever its number of tracks. ValidationError,
     in words, when the release lacks what the message needs (a main artist, a genre, a
     track).
+
+    The message names what is delivered with it: by default each locked master as
+    ``resources/<ICPN>_<disc:02>_<position:03>.<ext>`` and the cover as
+    ``resources/<ICPN>.jpg``. A delivery that ships other files (a bundle's renders under its
+    own names) passes ``files``, keyed by (disc, position), and ``cover``, so that the message
+    and what travels with it agree.
     """
     description, _ = adapter.release_description(release=release)
+    if files or cover:
+        tracks = tuple(
+            dataclasses.replace(t, file=files[(t.disc, t.position)])
+            if files and (t.disc, t.position) in files
+            else t
+            for t in description.tracks
+        )
+        description = dataclasses.replace(
+            description, tracks=tracks, artwork=cover or description.artwork
+        )
     created_at = created_at or timezone.now().replace(microsecond=0)
     header = adapter.header_for(release=release, created_at=created_at)
     try:

@@ -252,6 +252,23 @@ def test_every_demo_release_exports_a_valid_message_with_its_facts(demo_releases
 
 
 @needs_shared
+def test_a_delivery_names_the_files_it_ships(demo_releases):
+    single = demo_releases[1]
+    track = single.tracks.get()
+    shipped = m.AudioFile(uri="01 - Low Tide.flac", codec="FLAC", channels=2,
+                          sample_rate=44100, bits_per_sample=16, sha256="ef" * 32)  # fmt: skip
+    cover = m.Artwork(uri="cover.jpg", codec="JPEG", width=3000, height=3000, sha256="12" * 32)
+    data = ddex.release_message(
+        release=single, created_at=WHEN, files={(track.disc, track.position): shipped}, cover=cover
+    )
+    assert schema.validation_errors(data, XSD) == []
+    back = parse.read_message(data).release
+    assert back.tracks[0].file == shipped and back.artwork == cover
+    default = parse.read_message(ddex.release_message(release=single, created_at=WHEN)).release
+    assert default.tracks[0].file.uri == f"resources/{single.upc}_01_001.wav"
+
+
+@needs_shared
 def test_demo_export_then_import_elsewhere_gives_the_same_release(demo_releases, other_workspace):
     album = demo_releases[0]
     data = ddex.release_message(release=album, created_at=WHEN)
