@@ -88,14 +88,55 @@ def outdated(report: dict[str, Any] | None, analysis_job: Job | None) -> bool:
 # The numbers the page shows large, at the top of the report; the others are listed below it.
 TILES = frozenset({"Integrated loudness", "True peak", "Loudness range", "Peak-to-loudness ratio"})
 
+# The other numbers said in the summary line of the folded list, whatever they read; a number
+# that a destination's finding is about is said there too.
+HEADLINE = frozenset({
+    "Sample peak", "Max short-term", "Clipped samples", "Clicks", "DC offset",
+    "Stereo correlation", "Noise floor", "Lossless source",
+})  # fmt: skip
+
+# The findings each number is the measure of: the worst of them, over every destination,
+# colours the number.
+FINDINGS = {
+    "True peak": ("true_peak_over", "true_peak_high", "loud_master_peaks"),
+    "Peak-to-loudness ratio": ("brickwalled",),
+    "Clipped samples": ("clipping",),
+    "Clicks": ("clicks",),
+    "DC offset": ("dc_offset",),
+    "Silence at the start": ("long_silence_head",),
+    "Silence at the end": ("long_silence_tail",),
+    "Stereo correlation": ("phase_inverted", "poor_mono_compatibility"),
+    "Stereo below 150 Hz": ("low_end_out_of_phase", "stereo_low_end"),
+    "Sibilance": ("sibilance",),
+    "Noise floor": ("noise_floor", "hum"),
+    "Lossless source": ("lossy_source", "fake_lossless"),
+}
+SEVERITY = {"fail": 0, "warn": 1}
+
+
+def _worst_findings(report: dict[str, Any]) -> dict[str, str]:
+    """The worst severity of each finding code, over every destination ("fail" or "warn")."""
+    worst: dict[str, str] = {}
+    for v in report.get("verdicts") or []:
+        for f in v.get("findings") or []:
+            code, severity = f.get("code", ""), f.get("severity", "")
+            if severity in SEVERITY and SEVERITY[severity] < SEVERITY.get(worst.get(code, ""), 9):
+                worst[code] = severity
+    return worst
+
 
 def measurements(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """The report's numbers as rows: label, value, unit, what it means, and whether it is one
-    of the few shown large."""
+    """The report's numbers as rows: label, value, unit, what it means, whether it is one of
+    the few shown large or one said in the summary of the others, and the worst finding about
+    it ("fail", "warn" or "")."""
+    worst = _worst_findings(report)
 
     def row(label: str, value: str | None, unit: str, hint: str) -> dict[str, Any]:
+        flags = [worst[c] for c in FINDINGS.get(label, ()) if c in worst]
+        flag = min(flags, key=SEVERITY.__getitem__) if flags else ""
         return {"label": label, "value": value if value is not None else "–", "unit": unit,
-                "hint": hint, "missing": value is None, "tile": label in TILES}  # fmt: skip
+                "hint": hint, "missing": value is None, "tile": label in TILES, "flag": flag,
+                "headline": label not in TILES and (label in HEADLINE or bool(flag))}  # fmt: skip
 
     r = report
     clip_hint = "samples in runs at full scale or flat tops: audible distortion"
@@ -181,7 +222,26 @@ def codec_section(report: dict[str, Any]) -> dict[str, Any] | None:
                           "sample_peak": _num(part.get("sample_peak_dbfs")),
                           "clipped": _num(part.get("clipped_samples"), 0)})  # fmt: skip
     return {"status": status, "words": words, "lines": lines, "affected": affected,
-            "notes": codec.get("notes") or [], "aac": codec.get("aac")}  # fmt: skip
+            "notes": codec.get("notes") or [], "aac": codec.get("aac"),
+            "headline": _codec_headline(codec, status)}  # fmt: skip
+
+
+def _codec_headline(codec: dict[str, Any], status: str) -> str:
+    """The codec check in a line: "MP3 320 peaks at −0.3 dBTP, AAC 256 at +0.5 dBTP; clips
+    after encoding (12 samples in the AAC)"."""
+    peaks, clips = [], []
+    for n, (name, part) in enumerate((("MP3 320", codec), ("AAC 256", codec.get("aac")))):
+        if not isinstance(part, dict):
+            continue
+        peak = part.get("true_peak_dbtp")
+        at = f"{_signed(peak)} dBTP" if isinstance(peak, int | float) else "no reading"
+        peaks.append(f"{name} {'peaks at ' if not n else 'at '}{at}")
+        if part.get("clipped_samples"):
+            clips.append(f"{part['clipped_samples']} samples in the {name.split()[0]}")
+    line = ", ".join(peaks)
+    if status == "pass":
+        return f"{line}; no overs after encoding"
+    return f"{line}; clips after encoding" + (f" ({', '.join(clips)})" if clips else "")
 
 
 def master_item(job: Job, audio: AudioFile) -> dict[str, Any]:
@@ -213,6 +273,11 @@ def master_item(job: Job, audio: AudioFile) -> dict[str, Any]:
         "match_loudness": "on" if params.get("match_loudness") else "",
     }  # fmt: skip
     chain = view.get("chain") or {}
+    texts = {row["label"]: row["after_text"] for row in view["rows"]}
+    view["result"] = {
+        "lufs": texts.get("Integrated loudness", "–"), "true_peak": texts.get("True peak", "–"),
+        "on_target": chain.get("on_target"),
+    }  # fmt: skip
     eq = ((chain.get("settings") or {}).get("eq")) or []
     view["eq_moves"] = [
         b for b in eq if b.get("type") == "peak" and abs(b.get("gain_db", 0)) >= 0.1

@@ -235,6 +235,10 @@
       });
     }
     window.addEventListener("resize", draw);
+    // Some browsers lay out nothing in a closed <details> (a folded master): the canvas is
+    // drawn at a guessed width there, so draw it again once it is shown.
+    var fold = box.closest("details");
+    if (fold) fold.addEventListener("toggle", function () { if (fold.open) draw(); });
     // The main player and an A/B never talk over each other.
     var main = document.getElementById("player-audio");
     if (main) main.addEventListener("play", function () { a.pause(); b.pause(); playing(false); });
@@ -258,6 +262,17 @@
     });
   }
 
+  /* A link to a folded part of the audio page (#master-12 after asking for that master again,
+     #dest-spotify) opens it. */
+  var FOLDS = "details.master-fold, details.fold, details.dest";
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    var fold = target.closest(FOLDS) || target.querySelector(":scope > details.master-fold");
+    if (fold) fold.open = true;
+  }
+
   function setUp(root) {
     root = root && root.querySelectorAll ? root : document;
     setUpPlayer(document);
@@ -267,6 +282,8 @@
   }
 
   function start() {
+    openTarget();
+    window.addEventListener("hashchange", openTarget);
     setUp(document);
     if (window.htmx) {
       window.htmx.onLoad(setUp);

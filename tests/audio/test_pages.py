@@ -301,6 +301,11 @@ def test_the_report_shows_numbers_verdicts_codec_plot_and_waveform(
     assert f'src="{urls.file(audio_id, "stream/")}"' in page
 
 
+def words(html: str) -> str:
+    """Text as read: tags out, spaces folded."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
 def destination_row(page: str, slug: str) -> tuple[str, str]:
     """A destination's row as read (tags out, spaces folded) and the detail it opens on."""
     match = re.search(
@@ -309,11 +314,23 @@ def destination_row(page: str, slug: str) -> tuple[str, str]:
         page, re.S,
     )  # fmt: skip
     assert match, f"no row for {slug}"
-
-    def words(html: str) -> str:
-        return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
     return words(match.group(2)), words(match.group(3))
+
+
+def fold(page: str, css_class: str) -> tuple[str, str, bool]:
+    """The first folded part of ``page`` with that class: its summary line as read, what it
+    opens on, and whether it is open."""
+    match = re.search(
+        rf'<details class="[^"]*\b{css_class}\b[^"]*"( open)?>\s*<summary[^>]*>(.*?)</summary>'
+        r"(.*?)</details>",
+        page, re.S,
+    )  # fmt: skip
+    assert match, f"no fold .{css_class}"
+    return words(match.group(2)), words(match.group(3)), bool(match.group(1))
+
+
+def signed(value: float) -> str:
+    return f"{'−' if value < 0 else '+'}{abs(value):.1f}"
 
 
 def test_findings_every_destination_shares_are_said_once(client, member, urls, send, tmp_path):
@@ -354,6 +371,13 @@ def test_a_clipped_master_is_said_to_clip_once_for_every_destination(
     assert "Also true here, said above" in detail
     spotify, _ = destination_row(page, "spotify")
     assert "clipped passages" not in spotify
+    # The folded measurements and codec check say it in their summary lines, flagged.
+    readings, _, _ = fold(page, "readings-fold")
+    assert re.search(rf"Clipped samples {report['clipped_samples']} \((warn|fail)\)", readings)
+    codec, _, _ = fold(page, "codec-fold")
+    peak = signed(report["codec"]["true_peak_dbtp"])
+    assert codec.startswith(f"clips Codec check: MP3 320 peaks at {peak} dBTP"), codec
+    assert "; clips after encoding" in codec
     # Every finding of every destination is on the page: in its row's detail, or said above
     # for all of them ("each of them" for the name), with any rest in its row's detail.
     above = " ".join(unescape(re.sub(r"<[^>]+>", " ", common)).split()).lower()
@@ -523,9 +547,14 @@ def test_a_master_runs_and_shows_before_after_and_ab_at_matched_loudness(
     assert "after_peaks" not in article and '<script type="application/json">' in article
     assert f'src="{urls.job(job.pk, "stream/")}"' in article
     assert "every 1s" not in article
-    # The section alone, as the poll answers it.
+    # On the page it is folded to a line with its result; all of the above is inside the fold.
+    summary, inside, is_open = fold(article, "master-fold")
+    assert not is_open and summary.startswith("Master for Apple Music")
+    assert "Before After Change" in inside and "Download the master (WAV)" in inside
+    # The section alone, as the poll answers it: open, as it has just finished under the eyes.
     fragment = client.get(urls.job(job.pk), {"as": "master"}).content.decode()
     assert fragment.lstrip().startswith(f'<article class="master" id="master-{job.pk}"')
+    assert fold(fragment, "master-fold")[2]
     # The master file: streamed with ranges for the player, downloaded with its name.
     part = client.get(urls.job(job.pk, "stream/"), HTTP_RANGE="bytes=0-11")
     assert part.status_code == 206 and b"".join(part.streaming_content)[:4] == b"RIFF"
@@ -534,6 +563,55 @@ def test_a_master_runs_and_shows_before_after_and_ab_at_matched_loudness(
     assert download["Content-Disposition"].startswith("attachment")
     disposition = 'attachment; filename="Low Tide (mix 4) - master apple-music.wav"'
     assert download["Content-Disposition"] == disposition
+
+
+def test_the_folded_parts_say_their_headline_figures_in_their_summary_lines(
+    client, urls, analysed, mastered
+):
+    page = client.get(urls.file(analysed.pk)).content.decode()
+    report = client.get(f"/api/workspaces/maya/audio/{analysed.pk}/").json()["report"]
+    # The measurements: the telling numbers in the summary, every one with its meaning inside.
+    summary, inside, is_open = fold(page, "readings-fold")
+    assert not is_open
+    for label, key, unit in (
+        ("Sample peak", "sample_peak_dbfs", "dBFS"),
+        ("Max short-term", "short_term_max_lufs", "LUFS"),
+        ("Noise floor", "noise_floor_dbfs", "dBFS"),
+    ):
+        assert f"{label} {report[key]:.1f} {unit}" in summary, (label, summary)
+    assert f"Clipped samples {report['clipped_samples']} Clicks {report['click_count']}" in summary
+    assert "Stereo correlation" in summary and "Lossless source yes" in summary
+    assert "(warn)" not in summary and "Every reading, and what it means" in summary
+    for label, hint in (
+        ("Max momentary", "the loudest 400 ms"), ("Silence at the end", "below -60 dBFS"),
+        ("Stereo below 150 Hz", "what vinyl wants"), ("Sibilance", "'s' sounds"),
+        ("Clicks", "no isolated jumps between samples"),
+    ):  # fmt: skip
+        assert label in inside and hint in inside, label
+    # The codec check: each codec's true peak and the outcome; the stage table inside.
+    summary, inside, is_open = fold(page, "codec-fold")
+    codec = report["codec"]
+    expected = f"safe Codec check: MP3 320 peaks at {signed(codec['true_peak_dbtp'])} dBTP"
+    if codec.get("aac"):
+        expected += f", AAC 256 at {signed(codec['aac']['true_peak_dbtp'])} dBTP"
+    assert not is_open and summary.startswith(f"{expected}; no overs after encoding."), summary
+    assert "Your file (lossless)" in inside and "MP3 320 kbps" in inside
+    assert f"{codec['true_peak_dbtp']:.1f} dBTP" in inside and "second stage" in inside
+    # A master: its profile, its loudness and true peak after, on target or not.
+    job = Job.objects.get(pk=mastered.pk)
+    after, chain = job.result["after"], job.result["chain"]
+    article = page[page.find(f'id="master-{job.pk}"') :]
+    summary, inside, is_open = fold(article, "master-fold")
+    assert not is_open
+    assert summary.startswith("Master for Apple Music (balanced, -16 LUFS, 80 % wet) : now")
+    result = f"{after['integrated_lufs']:.1f} LUFS · {after['true_peak_dbtp']:.1f} dBTP"
+    assert result in summary, summary
+    assert ("on target" if chain["on_target"] else "off target") in summary
+    assert "Apple Music's verdict" in summary and "before mastering, now" in summary
+    assert "What the chain did" in inside and "Playing at matched loudness" in inside
+    # Nothing is left out: every heading of the report is still on the page.
+    for heading in ("Loudness", "Measurements", "After encoding", "Masters", "Renders"):
+        assert re.search(rf"<h2 id=\"[\w-]+\">{heading}</h2>", page), heading
 
 
 def test_asking_for_the_same_master_again_returns_it(client, urls, analysed, mastered):

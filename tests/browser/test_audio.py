@@ -146,6 +146,26 @@ def test_drop_mixes_read_the_report_and_master_with_ab(page, engineer, held, tmp
     assert page.get_by_role("heading", name="After encoding").is_visible()
     shot(page, "audio-report.png", full_page=True)
 
+    # The measurement list and the codec stages are folded to their headline figures, and open
+    # from the keyboard with their focus in sight.
+    readings = page.locator("#measurements details.readings-fold")
+    headline = readings.locator("summary").inner_text()
+    sample_peak = f"{low_tide.analysis['sample_peak_dbfs']:.1f}"
+    assert "Sample peak" in headline and sample_peak in headline, headline
+    assert not readings.locator("dl.readings").is_visible()
+    readings.locator("summary").focus()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")
+    page.keyboard.press("Enter")
+    readings.locator("dl.readings").wait_for()
+    assert "the loudest 400 ms" in readings.inner_text()
+    codec = page.locator("#codec details.codec-fold")
+    assert "Codec check: MP3 320 peaks at" in codec.locator("summary").inner_text()
+    assert not codec.locator("table.codec").is_visible()
+    codec.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert "Your file (lossless)" in codec.locator("table.codec").inner_text()
+
     # The destinations: a row each, to compare at a glance; the keyboard opens one's detail.
     rows = page.locator("#stores details.dest")
     assert rows.count() == 14
@@ -222,3 +242,29 @@ def test_drop_mixes_read_the_report_and_master_with_ab(page, engineer, held, tmp
     shot(article, "audio-master.png")
     download = article.get_by_role("link", name="Download the master (WAV)")
     assert download.get_attribute("href").endswith(f"/jobs/{job.pk}/download/")
+
+    # Seen again later, the master is folded to a line with its result; it opens on a click,
+    # with its A/B waveforms drawn at their real width, and a link to it opens it.
+    address = page.url.split("#")[0]  # the form's answer pointed at the master: leave that
+    page.goto(address)
+    fold = article.locator("details.master-fold")
+    summary = fold.locator("summary")
+    summary.wait_for()
+    assert not fold.evaluate("d => d.open") and not toggle.is_visible()
+    line = summary.inner_text()
+    assert f"{after:.1f} LUFS" in line and "Master for Apple Music" in line, line
+    on_target = "on target" if job.result["chain"]["on_target"] else "off target"
+    assert on_target in line.lower()
+    summary.click()
+    toggle.wait_for()
+    page.wait_for_function(
+        f"""() => {{ const c = document.querySelector('#master-{job.pk} .ab-wave');
+                     return c.width === Math.round(c.clientWidth * devicePixelRatio); }}"""
+    )
+    assert page.evaluate(CANVAS_INK, f"#master-{job.pk} .ab-wave") > 1000
+    page.goto(address)
+    assert not toggle.is_visible()
+    page.goto(f"{address}#master-{job.pk}")
+    toggle.wait_for()
+    page.reload()
+    toggle.wait_for()
