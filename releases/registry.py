@@ -96,7 +96,8 @@ def lock_parts() -> list[LockPart]:
 #             register_readiness_check("splits_agreed", splits_agreed)
 #
 # ``fn(ctx)`` takes a ``releases.readiness.ReleaseContext`` (``ctx.release`` with its tracks,
-# credits and editions prefetched, ``ctx.tracks``, ``ctx.url(name, ...)``, ``ctx.profiles``)
+# credits and editions prefetched, ``ctx.tracks``, ``ctx.profiles``, ``ctx.release_url(name)``
+# and ``ctx.track_url(track)`` for links)
 # and returns an iterable of findings: ``releases.readiness.Finding`` objects, or dicts with
 # ``message`` (what to do, in words a musician understands), ``severity`` ("blocker" or
 # "warning"), ``fix_url`` (the page where it is fixed), and optionally ``code``, ``track_id``

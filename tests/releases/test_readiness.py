@@ -577,6 +577,18 @@ def test_api_and_page_are_for_members_of_the_workspace(api, client, workspace, o
 
     guests.release_guest_add(release=ready_release, user=guest, actor=owner)
     path = f"workspaces/{workspace.slug}/releases/{ready_release.pk}/readiness/"
+    record = catalogue.edition_create(release=ready_release, format="vinyl", vinyl="12-33")
+    track = ready_release.tracks.first()
+    sides = (
+        f"/api/workspaces/{workspace.slug}/releases/{ready_release.pk}/editions/{record.pk}/sides/"
+    )
+    page = f"/w/{workspace.slug}/releases/{ready_release.pk}/editions/{record.pk}/sides/"
+    for user in (guest, outsider):
+        assert api(user).get(sides).status_code == 404
+        assert api(user).put(sides, {"sides": {"A": [track.pk]}}, format="json").status_code == 404
+        client.force_login(user)
+        assert client.post(page, {f"side-{track.pk}": "A"}).status_code in (403, 404)
+    assert not EditionTrack.objects.filter(edition=record).exists()
     for user in (guest, outsider):
         assert api(user).get(f"/api/{path}").status_code == 404
         client.force_login(user)
