@@ -4,7 +4,8 @@ The main thread decodes blocks; two stage threads take every block in order. One
 loudness (K-weighting, as block matrix products) and the statistics that need no sample-exact
 look (unweighted level per 100 ms, DC, the spectrum for a codec wall and mains hum); the other
 computes true peak and the faults found sample by sample (clipping, clicks, silence, the
-waveform). numpy and BLAS release the GIL in their loops, so the three overlap on two cores.
+waveform) and, to balance the two, sibilance. numpy and BLAS release the GIL in their loops, so
+the three overlap on two cores.
 Memory is a few blocks, whatever the length of the file.
 
 The report (`analyze`), one flat JSON-able dict; None where a figure does not exist (digital
@@ -37,8 +38,9 @@ silence has no loudness, a mono file no stereo correlation):
     hum_hz                 50 or 60 when mains hum and its harmonics run through the file
     clicks                 the first 100 isolated discontinuities: {"time_s", "channel"}
     click_count            all of them
-    sibilance              the first 20 bursts in the 5-10 kHz band well above its usual level
-                           (see sibilance.SibilanceDetector): {"time_s", "level_dbfs"}
+    sibilance              the first 20 loud sibilants ('s', 'sh' in a voice; hi-hats, cymbals,
+                           shakers, snares, bright synths and noise sweeps are not counted; see
+                           `sibilance`): {"time_s" (the burst's centre), "level_dbfs"}
     sibilance_count        all of them
     short_term_curve       [[time_s, lufs or None], ...], the 3 s loudness once a second
     waveform               only with waveform_columns: as `waveform_peaks` returns it
@@ -68,7 +70,9 @@ from .waveform import DEFAULT_COLUMNS, WaveformAccumulator
 
 __all__ = ["ENGINE_VERSION", "analyze", "codec_check", "waveform_peaks"]
 
-ENGINE_VERSION = 2  # bump when a figure's definition changes, so stored reports can be redone
+# Bump when a figure's definition changes, so stored reports can be redone. 3: sibilance counts
+# only what has a sibilant's signature (engine 2 counted any loud burst in 5-10 kHz).
+ENGINE_VERSION = 3
 Progress = Callable[[int, str], None]
 
 NOISE_FLOOR_PERCENTILE = 5.0  # of the 400 ms RMS values that are not digital silence
@@ -221,7 +225,6 @@ class _LoudnessStage:
         self.cutoff = CutoffDetector(rate)
         self.hum = HumDetector(rate)
         self.low_end = LowEndMeter(rate) if self.pair else None
-        self.sibilance = SibilanceDetector(rate)
 
     def process(self, block: np.ndarray) -> None:
         self.meter.process(block)
@@ -235,16 +238,9 @@ class _LoudnessStage:
         self.raw.add(rows)
         # float32 pairwise sums per block are exact to ~1e-7 of full scale; blocks add in float64.
         self.sums += block.sum(axis=1)
-        if self.channels == 1:
-            mono = block[0]
-        else:
-            mono = np.add(block[0], block[1])
-            for c in range(2, self.channels):
-                mono += block[c]
-            mono *= np.float32(1.0 / self.channels)
+        mono = _mono(block)
         self.cutoff.process(mono)
         self.hum.process(mono)
-        self.sibilance.process(mono)
         if self.low_end is not None:
             self.low_end.process(block)
 
@@ -253,7 +249,8 @@ class _LoudnessStage:
 
 
 class _PeakStage:
-    """True peak, and the faults found sample by sample."""
+    """True peak, and the faults found sample by sample; and sibilance, which costs about as
+    much as the other stage's spectral checks together and would make that stage the slower."""
 
     def __init__(
         self, rate: int, channels: int, frames_hint: int, columns: Sequence[int] | None
@@ -265,6 +262,7 @@ class _PeakStage:
         self.clicks = ClickDetector(channels, rate, scale=float(self.peaks.extra_scale[0]))
         self.silence = SilenceTracker(rate)
         self.waveform = WaveformAccumulator(frames_hint, tuple(columns)) if columns else None
+        self.sibilance = SibilanceDetector(rate)
 
     def process(self, block: np.ndarray) -> None:
         peak = block_peaks(block)
@@ -276,6 +274,7 @@ class _PeakStage:
         self.silence.process(block, peak)
         if self.waveform is not None:
             self.waveform.process(block)
+        self.sibilance.process(_mono(block))
 
     def finish(self) -> None:
         residual = self.peaks.flush()
@@ -283,6 +282,18 @@ class _PeakStage:
         if self.clips.recent_runs:
             self.clicks.exclude(self.clips.recent_runs)
         self.clicks.process(residual[:, 0], final=True)
+
+
+def _mono(block: np.ndarray) -> np.ndarray:
+    """The mean of the channels (a new array, or the one channel of a mono block)."""
+    channels = block.shape[0]
+    if channels == 1:
+        return block[0]
+    mono = np.add(block[0], block[1])
+    for c in range(2, channels):
+        mono += block[c]
+    mono *= np.float32(1.0 / channels)
+    return mono
 
 
 # --- The report -------------------------------------------------------------------------------
@@ -317,7 +328,7 @@ def _report(
         and correlation <= PHASE_INVERTED_CORRELATION
         and mono_loss >= PHASE_INVERTED_MONO_LOSS_DB
     )
-    sibilance_count, sibilance = loud.sibilance.result()
+    sibilance_count, sibilance = other.sibilance.result()
     curve = level.short_term[CURVE_STEP_TICKS - 1 :: CURVE_STEP_TICKS]
     times = np.arange(1, curve.shape[0] + 1) * (CURVE_STEP_TICKS / TICKS_PER_SECOND)
     return {

@@ -171,13 +171,12 @@ def _vinyl(profile: Profile, a: Mapping[str, Any], found: _Findings) -> None:
     if "sibilance" in profile.extra_checks:
         count, where = _events(a, "sibilance", "sibilance_count")
         if count:
-            bursts = "burst" if count == 1 else "bursts"
+            sounds = "sound" if count == 1 else "sounds"
             found.warn(
                 "sibilance",
-                f"Liner found {count} loud {bursts} in the 5-10 kHz band{where}: sibilance "
-                f"('s', 'sh', 't'), sharp cymbals or distorted hits. High frequencies at high "
-                f"level distort when cut to lacquer and mistrack on playback; listen there and "
-                f"de-ess (or tame the cymbals) before the cut.",
+                f"Liner found {count} loud sibilant {sounds} ('s', 'sh') in the 5-10 kHz "
+                f"band{where}. High frequencies at high level distort when cut to lacquer and "
+                f"mistrack on playback; listen there and de-ess the vocal before the cut.",
             )
 
 
