@@ -47,6 +47,7 @@ def template_steps(*, workspace: Workspace) -> list[timeline.Step]:
     rows = list(TemplateMilestone.objects.filter(workspace=workspace))
     if not rows:
         return list(timeline.DEFAULT_TEMPLATE)
+    defaults = {s.key: s for s in timeline.DEFAULT_TEMPLATE}
     return [
         timeline.Step(
             key=r.key,
@@ -58,10 +59,21 @@ def template_steps(*, workspace: Workspace) -> list[timeline.Step]:
             depends_on=tuple(r.depends_on or ()),
             owner_role=r.owner_role,
             advice=r.advice,
-            source="This workspace's template.",
+            source=_source(r, defaults.get(r.key)),
         )
         for r in rows
     ]
+
+
+def _source(row: TemplateMilestone, default: timeline.Step | None) -> str:
+    if default is None:
+        return "Added in this workspace."
+    if (row.days_before, row.minimum_days_before) == (
+        default.days_before,
+        default.minimum_days_before,
+    ):
+        return default.source
+    return f"Changed in this workspace. Liner's figure: {default.source}"
 
 
 @transaction.atomic

@@ -477,6 +477,9 @@ def test_the_template_editor(client, workspace, owner, viewer):
     form[p + "depends_on"] = "delivery"
     assert client.post(url, form).status_code == 302
     assert TemplateMilestone.objects.get(pk=row.pk).days_before == 35
+    page = client.get(url).content.decode()
+    assert "Changed in this workspace. Liner&#x27;s figure: Spotify for Artists" in page
+    assert "Pressing plants&#x27; stated lead times" in page  # unchanged rows keep their source
 
 
 def test_a_guest_reads_their_releases_timeline_and_changes_nothing(client, workspace, owner):
