@@ -71,6 +71,7 @@ class Shot:
     element: str = ""  # a CSS selector to picture just that part of the page
     canvas: str = ""  # a canvas that must have been drawn on (waveforms)
     full_page: bool = True
+    unfold: str = ""  # a folded <details> to open first (the newest master, say)
 
 
 CLIPPED = "Northern Line (club edit).wav"  # the demo's squashed, clipped mix, mastered once
@@ -88,6 +89,7 @@ SHOTS = [
         audio_page(CLIPPED),
         wait_for="article.master table.compare",
         element="#masters",
+        unfold="article.master details",
         canvas="article.master .ab-wave",
     ),
     Shot("release", release_page("Glasshouse"), wait_for="#people"),
@@ -118,6 +120,8 @@ def test_screenshots_of_the_main_pages(page, demo):
     too_big = []
     for shot in SHOTS:
         page.goto(shot.url(demo))
+        if shot.unfold:
+            page.locator(shot.unfold).first.evaluate("el => { el.open = true; }")
         page.locator(shot.wait_for).first.wait_for()
         page.wait_for_load_state("networkidle")
         if shot.canvas:
