@@ -16,6 +16,7 @@ import soundfile as sf
 
 from .containers import Layout, read_layout
 from .errors import AudioError
+from .timecode import clock as _clock
 
 # Containers Liner accepts, as libsndfile names them, with the name shown to people.
 ACCEPTED = {"WAV": "WAV", "WAVEX": "WAV", "RF64": "WAV", "W64": "WAV", "AIFF": "AIFF",
@@ -185,11 +186,6 @@ def _size(n: int) -> str:
     if n >= 1_000_000:
         return f"{n / 1e6:.1f} MB"
     return f"{n / 1e3:.0f} kB"
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(max(0.0, seconds), 60)
-    return f"{int(minutes)}:{secs:04.1f}"
 
 
 # --- Reading samples --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..profiles import Profile
+from ..timecode import HOUR_S, RESOLUTION_S, clock
 from .findings import _Findings
 from .limits import (
     DC_OFFSET_WARN,
@@ -15,7 +16,9 @@ from .limits import (
     NOISE_FLOOR_WARN_DBFS,
 )
 from .values import _clean, _click_time, _finite, _int
-from .words import _amount, _clock, _n
+from .words import _amount, _n
+
+EXAMPLES = 3  # places to listen named in a finding
 
 
 def _dc_offset(a: Mapping[str, Any], found: _Findings) -> None:
@@ -181,12 +184,66 @@ def _vinyl(profile: Profile, a: Mapping[str, Any], found: _Findings) -> None:
 
 
 def _events(a: Mapping[str, Any], list_key: str, count_key: str) -> tuple[int, str]:
-    """How many events the analysis counts (or lists, when it has no count) and ", for example
-    at 0:12.5, 1:05.0" from the first three listed ("" when none has a time)."""
+    """How many events the analysis counts (or lists, when it has no count), and where to
+    listen: ", at 0:12.5 and 1:05.0", or ", for example 2 at 0:00.0, 1 at 0:15.2 and 3 within
+    1:30.0–1:30.4" ("" when none has a time).
+
+    Listed events closer together than the tenth of a second the times are shown to are one
+    place to listen (a click on both channels at once, a burst of crackle), said with how many
+    it holds; up to EXAMPLES places, spread from the first to the last; every time in the same
+    form, with hours when the file is an hour long or more."""
     raw = a.get(list_key)
     listed = list(raw) if isinstance(raw, list | tuple) else []
     count = _int(a.get(count_key))
     count = len(listed) if count is None else count
-    times = [t for t in (_click_time(e) for e in listed[:3]) if t is not None]
-    where = f", for example at {', '.join(_clock(t) for t in times)}" if times else ""
-    return count, where
+    times = sorted(t for t in (_click_time(e) for e in listed) if t is not None and t >= 0)
+    if not times:
+        return count, ""
+    places = _places(times)
+    shown = _spread(places, EXAMPLES)
+    duration = _finite(a.get("duration_s"))
+    hours = max(duration or 0.0, times[-1]) >= HOUR_S
+    every = count <= len(times) and len(shown) == len(places)
+    lead = "" if every else "for example "
+    if all(n == 1 for _, _, n in shown):
+        return count, f", {lead}at {_and_list(clock(t, hours=hours) for t, _, _ in shown)}"
+    parts = []
+    for first, last, n in shown:
+        start, end = clock(first, hours=hours), clock(last, hours=hours)
+        parts.append(f"{n} at {start}" if start == end else f"{n} within {start}–{end}")
+    return count, f", {lead}{_and_list(parts)}"
+
+
+def _places(times: list[float]) -> list[tuple[float, float, int]]:
+    """Sorted times grouped where each is less than RESOLUTION_S after the one before:
+    (first, last, how many) per group."""
+    places = [[times[0], times[0], 1]]
+    for t in times[1:]:
+        place = places[-1]
+        if t - place[1] < RESOLUTION_S:
+            place[1], place[2] = t, place[2] + 1
+        else:
+            places.append([t, t, 1])
+    return [(first, last, n) for first, last, n in places]
+
+
+def _spread(places: list, k: int) -> list:
+    """Up to ``k`` of the places, in time order: the first, the last, and those nearest to
+    even steps in time between them."""
+    if len(places) <= k:
+        return places
+    first, last = places[0][0], places[-1][0]
+    chosen = {0, len(places) - 1}
+    starts = [p[0] for p in places]
+    for i in range(1, k - 1):
+        target = first + (last - first) * i / (k - 1)
+        free = [j for j in range(len(places)) if j not in chosen]
+        chosen.add(min(free, key=lambda j: abs(starts[j] - target)))
+    return [places[j] for j in sorted(chosen)]
+
+
+def _and_list(items) -> str:
+    words = list(items)
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]

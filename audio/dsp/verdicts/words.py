@@ -30,11 +30,6 @@ def _amount(n: int) -> str:
     return f"{LISTED_LIMIT} or more" if n >= LISTED_LIMIT else str(n)
 
 
-def _clock(seconds: float) -> str:
-    minutes, rest = divmod(seconds, 60)
-    return f"{int(minutes)}:{rest:04.1f}"
-
-
 def _or_list(items: Iterable[str]) -> str:
     words = list(items)
     if len(words) <= 1:

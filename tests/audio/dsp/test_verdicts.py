@@ -348,7 +348,48 @@ def test_hum_and_clicks_are_reported_with_where_to_listen():
     clicks = [{"time_s": 12.34, "channel": 0}, {"time_s": 64.0, "channel": 1}]
     result = verdict("spotify", master(hum_hz=50, clicks=clicks))
     assert "50 Hz" in finding(result, "hum")["message"]
-    assert "2 clicks or pops, for example at 0:12.3, 1:04.0" in finding(result, "clicks")["message"]
+    assert "2 clicks or pops, at 0:12.3 and 1:04.0." in finding(result, "clicks")["message"]
+
+
+def test_clicks_at_the_same_moment_are_one_place_to_listen_with_distinct_spread_times():
+    """The demo mix's clicks: one on both channels at once, four within a tenth of a second,
+    then more through the file. Where to listen is said once per place, spread over the file."""
+    times = [0.01, 0.01, 0.2063, 0.2064, 0.2245, 0.2246, 3.5, 6.0, 6.0, 8.0]
+    times += [8.0 + 0.5 * k for k in range(1, 41)] + [29.5]
+    clicks = [{"time_s": t, "channel": k % 2} for k, t in enumerate(times)]
+    result = verdict("spotify", master(clicks=clicks, click_count=51))
+    message = finding(result, "clicks")["message"]
+    assert message.startswith(
+        "Liner found 51 clicks or pops, for example 2 at 0:00.0, 1 at 0:15.0 and 1 at 0:29.5. "
+    )
+
+
+def test_events_closer_than_a_tenth_are_said_with_how_many_and_where():
+    crackle = [10.0, 10.04, 10.09, 10.16, 10.21, 42.3]
+    clicks = [{"time_s": t, "channel": 0} for t in crackle]
+    message = finding(verdict("spotify", master(clicks=clicks)), "clicks")["message"]
+    assert "6 clicks or pops, 5 within 0:10.0–0:10.2 and 1 at 0:42.3." in message
+    # A second apart they are places of their own, and all are listed: no "for example".
+    apart = [{"time_s": t, "channel": 0} for t in (1.0, 2.0, 3.0)]
+    message = finding(verdict("spotify", master(clicks=apart)), "clicks")["message"]
+    assert "3 clicks or pops, at 0:01.0, 0:02.0 and 0:03.0." in message
+
+
+def test_times_in_a_file_over_an_hour_all_carry_hours():
+    clicks = [{"time_s": 12.5, "channel": 0}, {"time_s": 3725.0, "channel": 1}]
+    long = master(clicks=clicks, duration_s=4000.0)
+    message = finding(verdict("spotify", long), "clicks")["message"]
+    assert "at 0:00:12.5 and 1:02:05.0." in message
+    short = master(clicks=clicks[:1], duration_s=200.0)
+    assert "at 0:12.5." in finding(verdict("spotify", short), "clicks")["message"]
+
+
+def test_sibilance_examples_are_spread_over_the_listed_bursts():
+    bursts = [{"time_s": 30.0 + 9.0 * k, "level_dbfs": -18.0} for k in range(20)]
+    result = verdict("vinyl", master(sibilance=bursts, sibilance_count=35))
+    message = finding(result, "sibilance")["message"]
+    assert "35 loud sibilant sounds" in message
+    assert "for example at 0:30.0, 1:51.0 and 3:21.0." in message
 
 
 def test_the_click_count_is_used_when_the_list_is_capped():
