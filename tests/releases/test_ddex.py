@@ -154,6 +154,12 @@ HOSTILE = {
     "external entity": (EXTERNAL_ENTITY, "document type"),
     "external entity, UTF-16": (EXTERNAL_ENTITY_UTF16, "document type"),
     "deep nesting": (DEEP, "nests its elements too deeply"),
+    "too many elements": (
+        b"<ern:NewReleaseMessage xmlns:ern='http://ddex.net/xml/ern/43'>"
+        + b"<a/>" * 300_000
+        + b"</ern:NewReleaseMessage>",
+        "more than 250,000",
+    ),
     "malformed": (
         b"<ern:NewReleaseMessage xmlns:ern='http://ddex.net/xml/ern/43'><MessageHeader>"
         b"</ern:NewReleaseMessage>",
@@ -177,14 +183,14 @@ def test_a_50_mb_file_is_refused_before_it_is_parsed(monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(safexml, "_refuse_dtd", never)
+    monkeypatch.setattr(safexml, "_prescan", never)
     with pytest.raises(DdexError) as err:
         parse.read_message(_huge_nesting())
     assert "50.0 MB" in str(err.value) and "at most 10 MB" in str(err.value)
 
 
 def test_without_the_prolog_scan_lxml_still_neither_reads_files_nor_keeps_the_dtd(monkeypatch):
-    monkeypatch.setattr(safexml, "_refuse_dtd", lambda data: None)
+    monkeypatch.setattr(safexml, "_prescan", lambda data: None)
     for data in (EXTERNAL_ENTITY, BILLION_LAUGHS):
         with pytest.raises(DdexError) as err:
             parse.read_message(data)
