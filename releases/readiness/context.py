@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
@@ -45,7 +45,6 @@ class ReleaseContext:
     deliverables: list[Deliverable]
     lead_days: int
     today: dt.date
-    _cache: dict[str, Any] = field(default_factory=dict)
 
     # --- where to fix things --------------------------------------------------------------
 

@@ -601,6 +601,9 @@ def test_api_and_page_are_for_members_of_the_workspace(api, client, workspace, o
 def test_the_page_lists_each_profile_with_what_to_do(client, workspace, owner, ready_release):
     Release.objects.filter(pk=ready_release.pk).update(upc="")
     catalogue.edition_create(release=ready_release, format="vinyl", vinyl="12-45")
+    catalogue.edition_create(release=ready_release, format="vinyl")  # no size chosen yet
+    catalogue.edition_create(release=ready_release, format="cassette", tape_minutes=60)
+    catalogue.edition_create(release=ready_release, format="cd")
     client.force_login(owner)
     r = client.get(f"/w/{workspace.slug}/releases/{ready_release.pk}/readiness/")
     html = r.content.decode()
@@ -608,6 +611,8 @@ def test_the_page_lists_each_profile_with_what_to_do(client, workspace, owner, r
     assert "Enter the release&#x27;s UPC/EAN barcode" in html
     assert 'id="profile-spotify"' in html and 'id="profile-vinyl"' in html
     assert 'id="sides-' in html and "Save the sides" in html
+    assert html.count("Sides of the") == 3 and "Download the CD" in html
+    assert "Choose the record's size and speed first" in html
 
 
 # --- Plain modules ----------------------------------------------------------------------------
