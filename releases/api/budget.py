@@ -99,27 +99,27 @@ class BudgetLineSerializer(serializers.Serializer):
     recoupable = serializers.BooleanField()
 
 
-class TotalsSerializer(serializers.Serializer):
+class BudgetAmountsSerializer(serializers.Serializer):
     planned = AmountField()
     actual = AmountField()
     difference = AmountField(help_text="Actual − planned (positive: over the plan).")
     forecast = AmountField(help_text="Actual where known, planned otherwise.")
 
 
-class CategoryTotalsSerializer(TotalsSerializer):
+class BudgetCategorySerializer(BudgetAmountsSerializer):
     category = serializers.CharField()
     label = serializers.CharField()
     lines = BudgetLineSerializer(many=True)
 
 
-class CurrencyBudgetSerializer(TotalsSerializer):
+class BudgetCurrencySerializer(BudgetAmountsSerializer):
     currency = serializers.CharField()
-    recoupable = TotalsSerializer(help_text="The recoupable lines' totals.")
-    categories = CategoryTotalsSerializer(many=True)
+    recoupable = BudgetAmountsSerializer(help_text="The recoupable lines' totals.")
+    categories = BudgetCategorySerializer(many=True)
 
 
 class BudgetTotalsSerializer(serializers.Serializer):
-    currencies = CurrencyBudgetSerializer(
+    currencies = BudgetCurrencySerializer(
         many=True, help_text=f"One entry per currency, the workspace's first. {CURRENCY_NOTE}"
     )
     note = serializers.CharField()
