@@ -57,8 +57,11 @@ review_urlpatterns = [
         planning_api.TimelineGenerateView.as_view(),
         name="api-timeline-generate",
     ),
-    path(RELEASE + "timeline/move/", planning_api.ReleaseDateMoveView.as_view(),
-         name="api-timeline-move"),  # fmt: skip
+    path(
+        RELEASE + "timeline/move/",
+        planning_api.ReleaseDateMoveView.as_view(),
+        name="api-timeline-move",
+    ),
 ]
 
 urlpatterns = [
