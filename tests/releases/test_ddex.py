@@ -580,3 +580,18 @@ def test_too_large_uploads_are_refused_before_reading(workspace, owner, client, 
     refused = api(owner).post(url, {"file": big}, format="multipart")
     assert_error_shape(refused, 413)
     assert not Release.objects.exists()
+
+
+def test_a_release_the_message_cannot_describe_yet_says_what_it_lacks(
+    workspace, owner, client, api
+):
+    from tests.conftest import assert_error_shape
+
+    maya = PersonFactory(workspace=workspace, name="Maya Lind")
+    release = catalogue.release_create(workspace=workspace, artists=[maya], title="Sketch")
+    catalogue.track_create(release=release, title="Idea")
+    client.force_login(owner)
+    page = client.get(reverse("release-ddex", args=[workspace.slug, release.pk]), follow=True)
+    assert page.redirect_chain and "needs a genre" in page.content.decode()
+    refused = api(owner).get(f"/api/workspaces/{workspace.slug}/releases/{release.pk}/ddex/")
+    assert "needs a genre" in assert_error_shape(refused, 400)["detail"]
