@@ -633,3 +633,17 @@ def test_title_style_rules():
     assert version_in_title("Song - Acoustic Version") == "Acoustic Version"
     assert version_in_title("Mixtape") is None and version_in_title("Live Forever") is None
     assert all_caps("SONG OF THE NIGHT") and not all_caps("ABBA") and not all_caps("Song")
+
+
+def test_a_title_only_release_page_and_api_say_why(client, api, workspace, owner):
+    release = catalogue.release_create(workspace=workspace, title="Demo")
+    client.force_login(owner)
+    html = client.get(f"/w/{workspace.slug}/releases/{release.pk}/readiness/").content.decode()
+    assert "Not ready yet" in html and "Add the release&#x27;s tracks: it has none yet." in html
+    body = api(owner).get(f"/api/workspaces/{workspace.slug}/releases/{release.pk}/readiness/")
+    assert body.json()["ready"] is False
+    messages = [f["message"] for f in body.json()["profiles"]["spotify"]["blockers"]]
+    assert (
+        "Set a release date." in messages
+        and "Add the release's tracks: it has none yet." in messages
+    )
