@@ -12,7 +12,7 @@ or tuned on a corpus of real recordings:
 - loud: its peak is at least 6 dB above the band's 90th percentile over the rest of the file
   and above -30 dBFS (mean square in the band of a 23 ms frame);
 - a burst as long as a sibilant: the frames within 6 dB of its peak, and no louder than it,
-  last 45-400 ms (closed hats are shorter; crashes, rides and risers ring for longer);
+  last 40-400 ms (closed hats are shorter; crashes, rides and risers ring for longer);
 - concentrated in the band: what it adds to the level around it is at least 4 dB less in
   10-16 kHz than in 5-10 kHz (a sibilant's energy falls away above 10 kHz, a cymbal's does
   not), and at least 3 dB less in 2-4 kHz (where a snare or a clap has most of its noise; an
@@ -29,10 +29,11 @@ or tuned on a corpus of real recordings:
 
 Times are the burst's energy-weighted centre, so the user can listen there.
 
-Every 1024-sample frame (23 ms at 44.1/48 kHz) with a hop of half that gives the levels of a
-few bands; the costlier tests look only at the few bursts that pass the cheap ones. Judgement
-runs a few seconds behind the stream, which keeps those seconds of levels and audio and fixed
-histograms for the end: memory stays flat whatever the length of the file.
+The band levels come from 1024-sample frames (23 ms at 44.1/48 kHz, a hop of 20 ms, so every
+moment is seen); every other frame is always measured, the rest only near loud ones (see
+`SibilanceDetector._measure`). The costlier tests look only at the few bursts that pass the
+cheap ones. Judgement runs a few seconds behind the stream, which keeps those seconds of levels
+and audio, and fixed histograms for the end: memory stays flat whatever the length of the file.
 """
 
 from __future__ import annotations
