@@ -1,81 +1,51 @@
-"""Sibilance, streamed: loud 's' and 'sh' sounds in the 5-10 kHz band of the mono sum.
-
-Sibilants put short bursts of noise where de-essers work, about 5-10 kHz. They are harsh on any
-system and distort on vinyl, where high frequencies at high level are what a cutter head and a
-stylus handle worst. But hi-hats, cymbals, shakers, snares, bright synths and noise effects put
-loud bursts there too, and a report that calls a hi-hat sibilance loses the engineer's trust. So
-a burst counts only when it has the physical signature of a sibilant. Each test and figure is a
-heuristic of Liner's own, a judgement call checked against synthetic mixes (instrumentals with
-and without a synthetic voice, in tests/audio/dsp/test_sibilance.py), not taken from a standard
-or tuned on a corpus of real recordings:
-
-- loud: its peak is at least 6 dB above the band's 90th percentile over the rest of the file
-  and above -30 dBFS (mean square in the band of a 23 ms frame);
-- a burst as long as a sibilant: the frames within 6 dB of its peak, and no louder than it,
-  last 40-400 ms (closed hats are shorter; crashes, rides and risers ring for longer);
-- concentrated in the band: what it adds to the level around it is at least 4 dB less in
-  10-16 kHz than in 5-10 kHz (a sibilant's energy falls away above 10 kHz, a cymbal's does
-  not), and at least 3 dB less in 2-4 kHz (where a snare or a clap has most of its noise; an
-  'sh' whose weight sits that low is not counted either);
-- steady in colour: the balance of 5-7 against 7-10 kHz does not move by more than 6 dB from
-  the first half of the burst to the second (a noise sweep moves through the band);
-- noise, not tone: the band's spectral flatness at the burst's centre, in 21.5 Hz bins, is at
-  least 0.3 (noise reads about 0.55; a bright synth's resolved partials under 0.2);
-- off the grid: no bursts of similar level (within 3 dB) at three of ±1 and ±2 times some
-  spacing of 0.09-1.5 s, or at 1, 2 and 3 times it on one side, as the hits of a shaker, hi-hat
-  or snare pattern have;
-- in a voice: harmonic, pitched sound (80 Hz-3 kHz, pitch 80-1000 Hz, many harmonics, see
-  `_harmonicity`) within 300 ms of it, as an 's' sits next to vowels.
-
-Times are the burst's energy-weighted centre, so the user can listen there.
-
-The band levels come from 1024-sample frames (23 ms at 44.1/48 kHz, a hop of 20 ms, so every
-moment is seen); every other frame is always measured, the rest only near loud ones (see
-`SibilanceDetector._measure`). The costlier tests look only at the few bursts that pass the
-cheap ones. Judgement runs a few seconds behind the stream, which keeps those seconds of levels
-and audio, and fixed histograms for the end: memory stays flat whatever the length of the file.
-"""
+"""The streaming detector; see the package's docstring for what it counts."""
 
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-SIBILANCE_HZ = (5_000.0, 10_000.0)
-AIR_HZ = (10_000.0, 16_000.0)  # what cymbals have and sibilants lack
-MIDS_HZ = (2_000.0, 4_000.0)  # what snares and claps have and sibilants lack
-SPLIT_HZ = 7_070.0  # the band's halves for the colour test (half an octave each side)
-VOICE_HZ = (80.0, 3_000.0)  # where a voice's harmonics stand above cymbals
-PITCH_HZ = (80.0, 1_000.0)
-SIBILANCE_FRAME_S = 0.023  # 1024 samples at 44.1/48 kHz
-HOP = 7 / 8  # of a frame; the frames' tapers overlap, so every moment is seen at full weight
-VOICE_WINDOW_S = 0.046  # two periods of an 80 Hz voice, for the pitch test
-TONE_WINDOW_S = 0.046  # 2048 samples at 44.1 kHz: 21.5 Hz bins resolve a synth's partials
-
-SIBILANCE_REFERENCE_PERCENTILE = 90.0  # of the band's frame levels, not counting sibilants
-SIBILANCE_RISE_DB = 6.0  # above that reference
-SIBILANCE_FLOOR_DBFS = -30.0  # mean square in the band; quieter bursts harm nothing
-EXTENT_DB = 6.0  # a burst is the frames within this of its peak
-MIN_S, MAX_S = 0.04, 0.4  # two frames at least
-LONG_S = 2.0  # a longer event (a crash, a riser) is followed this far, then skipped
-AIR_DB = -4.0
-MIDS_DB = -3.0
-FLATNESS = 0.3  # spectral flatness per 500 Hz of the band: noise about 0.55, synths below 0.2
-DRIFT_DB = 6.0
-CONTEXT_S = 0.3  # the level around a burst, and how far to look for the voice
-PERIOD_S = (0.09, 1.5)  # 16ths at 160 BPM up to half notes (a backbeat) at 80
-PERIOD_TOLERANCE_S, PERIOD_TOLERANCE = 0.025, 0.05  # of the period, whichever is larger
-PERIOD_SIMILAR_DB = 3.0
-VOICED = 0.3  # see _harmonicity: a vowel reads 0.8 alone, 0.3-0.7 in a mix; noise, drums under 0.25
-VOICE_FLOOR_DBFS = -50.0
-SCREEN_AIR_DB = 1.0  # the cheap first pass on a burst's peak frame alone; see _screen
-FILL_DB = -40.0  # odd frames are measured only near an even one this loud; see _measure
-SIBILANCE_LISTED = 20
-_HISTOGRAM_DB = (-120.0, 20.0, 0.05)  # range and step of the level histograms
+from .measures import (
+    _harmonicity,
+    _keep,
+    _power,
+    _Tape,
+    _tone_layout,
+    _tukey,
+    _voice_layout,
+)
+from .thresholds import (
+    _HISTOGRAM_DB,
+    AIR_DB,
+    AIR_HZ,
+    CONTEXT_S,
+    DRIFT_DB,
+    EXTENT_DB,
+    FILL_DB,
+    FLATNESS,
+    HOP,
+    LONG_S,
+    MAX_S,
+    MIDS_DB,
+    MIDS_HZ,
+    MIN_S,
+    PERIOD_S,
+    PERIOD_SIMILAR_DB,
+    PERIOD_TOLERANCE,
+    PERIOD_TOLERANCE_S,
+    SCREEN_AIR_DB,
+    SIBILANCE_FLOOR_DBFS,
+    SIBILANCE_FRAME_S,
+    SIBILANCE_HZ,
+    SIBILANCE_LISTED,
+    SIBILANCE_REFERENCE_PERCENTILE,
+    SIBILANCE_RISE_DB,
+    SPLIT_HZ,
+    VOICED,
+)
 
 
 @dataclass
@@ -430,111 +400,3 @@ class SibilanceDetector:
             if self._bin(np.array([level]))[0] >= self._bin(np.array([threshold]))[0]
         ]
         return count, listed[:SIBILANCE_LISTED]
-
-
-class _Tape:
-    """The recent blocks of a stream, readable by absolute sample position."""
-
-    def __init__(self) -> None:
-        self._blocks: list[tuple[int, np.ndarray]] = []  # (start, samples)
-        self._end = 0
-
-    @property
-    def end(self) -> int:
-        return self._end
-
-    def add(self, samples: np.ndarray) -> None:
-        self._blocks.append((self._end, samples))
-        self._end += samples.shape[0]
-
-    def forget(self, before: int) -> None:
-        while len(self._blocks) > 1 and self._blocks[1][0] <= before:
-            self._blocks.pop(0)
-
-    def read(self, lo: int, hi: int, dtype=np.float64) -> np.ndarray:
-        """Samples lo..hi-1, zero where the stream has none (before its start, after its
-        end, or forgotten)."""
-        out = np.empty(hi - lo, dtype=dtype)
-        filled = lo
-        for start, samples in self._blocks:
-            a, b = max(lo, start), min(hi, start + samples.shape[0])
-            if a < b:
-                out[filled - lo : a - lo] = 0.0
-                out[a - lo : b - lo] = samples[a - start : b - start]
-                filled = b
-        out[filled - lo :] = 0.0
-        return out
-
-
-def _power(db: float) -> float:
-    return 10.0 ** (db / 10.0)
-
-
-def _tukey(size: int, ramp: int) -> np.ndarray:
-    """Flat, with raised-cosine ends of ``ramp`` samples, as float32."""
-    taper = np.ones(size)
-    rise = 0.5 - 0.5 * np.cos(np.pi * (np.arange(ramp) + 0.5) / ramp)
-    taper[:ramp], taper[size - ramp :] = rise, rise[::-1]
-    return taper.astype(np.float32)
-
-
-def _keep(listed: list[tuple[float, float]], n: int) -> list[tuple[float, float]]:
-    """Drop the bursts that can never be among the first ``n`` to pass the final level: those
-    with ``n`` earlier bursts at least as loud (which would pass before them)."""
-    kept, loudest = [], []  # loudest: a min-heap of the n loudest levels so far
-    for t, level in listed:
-        if len(loudest) < n or level > loudest[0]:
-            kept.append((t, level))
-        if len(loudest) < n:
-            heapq.heappush(loudest, level)
-        elif level > loudest[0]:
-            heapq.heapreplace(loudest, level)
-    return kept
-
-
-def _tone_layout(rate: int) -> tuple[np.ndarray, np.ndarray]:
-    """Taper and the bin indices of each 500 Hz slice of the band, for `_flatness`."""
-    size = 1 << round(math.log2(rate * TONE_WINDOW_S))
-    freqs = np.fft.rfftfreq(size, 1.0 / rate)
-    edges = np.arange(SIBILANCE_HZ[0], min(SIBILANCE_HZ[1], 0.95 * rate / 2) - 1.0, 500.0)
-    width = int(500.0 // freqs[1])
-    first = np.searchsorted(freqs, edges)
-    return np.hanning(size), first[:, None] + np.arange(width)
-
-
-# --- The voice test -------------------------------------------------------------------------------
-
-
-def _voice_layout(rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, slice, int]:
-    """Taper, band mask, the taper's own autocorrelation, the lag range and the whitening
-    width for `_harmonicity` on audio at ``rate``."""
-    size = 1 << round(math.log2(rate * VOICE_WINDOW_S))
-    taper = np.hanning(size)
-    freqs = np.fft.rfftfreq(2 * size, 1.0 / rate)
-    band = (freqs >= VOICE_HZ[0]) & (freqs <= VOICE_HZ[1])
-    own = np.fft.irfft(np.abs(np.fft.rfft(taper, 2 * size)) ** 2)[:size]
-    lags = slice(int(rate / PITCH_HZ[1]), int(rate / PITCH_HZ[0]) + 1)
-    width = max(2, int(round(75.0 / freqs[1])))  # about 75 Hz each side
-    return taper, band, own / own[0], lags, width
-
-
-def _harmonicity(windows: np.ndarray, layout) -> np.ndarray:
-    """Per window, how harmonic 80 Hz-3 kHz is, 0 (noise, a lone sine) to 1 (a voice).
-
-    The spectrum is whitened (each bin over the mean of its ±75 Hz neighbourhood, square-rooted)
-    so that a comb of many harmonics counts, not a loud single partial or a spectral tilt; its
-    autocorrelation at the best lag for a pitch of 80-1000 Hz, corrected for the taper, is the
-    measure (a sung vowel reads about 0.8, noise and drums about 0.1, sine chords below 0.1).
-    Windows quieter than VOICE_FLOOR_DBFS in the band read 0."""
-    taper, band, own, lags, width = layout
-    size = windows.shape[1]
-    spectrum = np.fft.rfft(windows * taper, 2 * size, axis=1)
-    power = np.where(band, spectrum.real**2 + spectrum.imag**2, 0.0)
-    total = np.cumsum(np.pad(power, ((0, 0), (width + 1, width))), axis=1)
-    mean = (total[:, 2 * width + 1 :] - total[:, : -2 * width - 1]) / (2 * width + 1)
-    white = np.where(band, np.sqrt(power / (mean + 1e-30)), 0.0)
-    corr = np.fft.irfft(white, axis=1)[:, :size]
-    measure = (corr[:, lags] / (corr[:, :1] + 1e-30) / own[lags]).max(axis=1)
-    scale = 2.0 / (2 * size * float(np.sum(taper**2)))
-    level = power.sum(axis=1) * scale
-    return np.where(level >= 10 ** (VOICE_FLOOR_DBFS / 10), np.minimum(measure, 1.0), 0.0)
