@@ -77,9 +77,10 @@ def deliveries(request: HttpRequest, release: Release) -> HttpResponse:
 
 
 @require_POST
-@release_page(Action.CONTENT_EDIT)
+@release_page(Action.CONTENT_VIEW)  # a guest gets the 404 of every deliveries page first
 def bundle_build(request: HttpRequest, release: Release) -> HttpResponse:
     _members_only(release)
+    release.viewer.require(Action.CONTENT_EDIT)  # type: ignore[attr-defined]
     try:
         job = bundles.bundle_request(
             release=release, profile=request.POST.get("profile", ""), user=request.user

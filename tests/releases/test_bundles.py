@@ -445,3 +445,45 @@ def test_the_deliveries_page_builds_and_shows_progress_and_downloads(
     assert download.encode() in r.content
     r = client.get(download)
     assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
+
+
+def test_the_bundle_list_costs_the_same_queries_for_more_bundles(release, owner, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(owner)
+
+    def add(n):
+        for _ in range(n):
+            key = f"k{BundleJob.objects.count()}"
+            BundleJob.objects.create(workspace=release.workspace, release=release, profile="cd",
+                                     key=key, created_by=owner)  # fmt: skip
+
+    add(1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(_api_base(release)).status_code == 200
+    add(5)
+    with CaptureQueriesContext(connection) as six:
+        assert client.get(_api_base(release)).status_code == 200
+    assert len(six) == len(one)
+
+
+def test_guests_do_not_see_deliveries_and_viewers_cannot_build(release, member_of, client):
+    from releases.models import ReleaseGuest
+
+    from ..factories import UserFactory
+
+    guest = UserFactory(email="guest@example.org")
+    ReleaseGuest.objects.create(release=release, user=guest)
+    slug = release.workspace.slug
+    page = reverse("release-deliveries", args=[slug, release.pk])
+    client.force_login(guest)
+    assert client.get(page).status_code == 404
+    assert client.post(reverse("release-bundle-build", args=[slug, release.pk]),
+                       {"profile": "cd"}).status_code == 404  # fmt: skip
+    client.force_login(member_of(Role.VIEWER, email="viewer2@example.com"))
+    r = client.get(page)
+    assert r.status_code == 200 and b"Build bundle" not in r.content
+    assert client.post(reverse("release-bundle-build", args=[slug, release.pk]),
+                       {"profile": "cd"}).status_code == 403  # fmt: skip
+    assert not BundleJob.objects.exists()
