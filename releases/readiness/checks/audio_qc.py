@@ -5,7 +5,9 @@ low end (stereo below 150 Hz), sibilance and brick-wall limiting."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
+from typing import Any
 
 from audio.dsp.profiles import PROFILES
 from audio.dsp.verdicts import verdict
@@ -14,6 +16,24 @@ from ..context import ReleaseContext
 from ..findings import Finding, blocker, warning
 
 SEVERITY = {"fail": blocker, "warn": warning}
+
+# The verdicts of a master change only when its analysis does: keep the last few thousand,
+# each with the analysis it was made from (compared in full, so a new analysis of the same
+# file is judged again). A race between threads only computes one twice.
+_MEMO: OrderedDict[tuple[int, str], tuple[dict[str, Any], list[dict[str, Any]]]] = OrderedDict()
+_MEMO_SIZE = 4096
+
+
+def _findings(audio_file_id: int, profile: Any, analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    key = (audio_file_id, profile.slug)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] == analysis:
+        return hit[1]
+    found = verdict(profile, analysis)["findings"]
+    _MEMO[key] = (analysis, found)
+    while len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return found
 
 
 def check_audio_qc(ctx: ReleaseContext) -> Iterator[Finding]:
@@ -32,7 +52,7 @@ def check_audio_qc(ctx: ReleaseContext) -> Iterator[Finding]:
             )  # fmt: skip
             continue
         for profile in profiles:
-            for f in verdict(profile, analysis)["findings"]:
+            for f in _findings(master.audio_file_id, profile, analysis):
                 make = SEVERITY.get(f["severity"])
                 if make is not None:
                     yield make(
