@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -457,6 +457,11 @@ def test_export_and_import_commands(workspace, other_workspace, tmp_path):
     body = json.loads(stdout.getvalue())
     assert body["title"] == "Big 3" and body["tracks"] == 3
     assert Release.objects.get(pk=body["id"]).workspace == other_workspace
+    stdout = io.StringIO()
+    with pytest.raises(CommandError, match="already has tracks with these ISRCs"):
+        call_command("import_ddex", str(out), "--workspace", other_workspace.slug, "--json",
+                     stdout=stdout)  # fmt: skip
+    assert "SELND2703001" in json.loads(stdout.getvalue())["error"]
 
 
 # --- Cue sheet -------------------------------------------------------------------------------

@@ -36,7 +36,10 @@ class Command(BaseCommand):
         try:
             release = ddex.release_import(workspace=workspace, data=path.read_bytes(), user=None)
         except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
+            words = " ".join(exc.messages)
+            if options["json"]:  # a script reads the reason where it reads the result
+                self.stdout.write(json.dumps({"error": words}, ensure_ascii=False))
+            raise CommandError(words) from exc
         warnings = list(getattr(release, "import_warnings", []))
         tracks = release.tracks.count()
         if options["json"]:
