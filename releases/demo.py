@@ -89,14 +89,22 @@ def _credits(track: Track, workspace: Workspace, roles: list[tuple[str, str, str
         )
 
 
+def release_friday(weeks: int, today: dt.date | None = None) -> dt.date:
+    """The first Friday (new-music day) at least ``weeks`` weeks from today: the demo's dates
+    move with the calendar, so a demo seeded next year is still planned, not in the past."""
+    day = (today or dt.date.today()) + dt.timedelta(weeks=weeks)
+    return day + dt.timedelta(days=(4 - day.weekday()) % 7)
+
+
 def _single(workspace: Workspace, owner: User, seconds: float) -> Release:
     maya = _person(workspace, "artist@liner.test")
+    single_day = release_friday(8)
     release = catalogue.release_create(
         workspace=workspace, user=owner, artists=[maya], title="Low Tide", type="single",
         status="ready", upc=SINGLE_UPC, catalogue_number="NPR-021", genre="Pop",
         subgenre="Indie Pop", language="en", explicit="clean",
-        release_date=dt.date(2027, 2, 12), p_year=2027, p_owner="Maya Lind",
-        c_year=2027, c_owner="Maya Lind", moods=["nocturnal", "hopeful"],
+        release_date=single_day, p_year=single_day.year, p_owner="Maya Lind",
+        c_year=single_day.year, c_owner="Maya Lind", moods=["nocturnal", "hopeful"],
         keywords=["synth bass", "tidal", "late night"], genre_tags=["indie pop", "synth pop"],
     )  # fmt: skip
     artwork.release_artwork_set(
@@ -134,11 +142,12 @@ def _single(workspace: Workspace, owner: User, seconds: float) -> Release:
 
 def _album(workspace: Workspace, owner: User, engineer: User | None, seconds: float) -> Release:
     maya = _person(workspace, "artist@liner.test")
+    album_day = release_friday(10)
     release = catalogue.release_create(
         workspace=workspace, user=owner, artists=[maya], title="Glasshouse", type="album",
         status="in_production", upc=ALBUM_UPC, catalogue_number="NPR-024", genre="Pop",
-        subgenre="Dream Pop", language="en", release_date=dt.date(2027, 5, 21), p_year=2027,
-        p_owner="Maya Lind", c_year=2027, c_owner="Maya Lind", moods=["dreamy"],
+        subgenre="Dream Pop", language="en", release_date=album_day, p_year=album_day.year,
+        p_owner="Maya Lind", c_year=album_day.year, c_owner="Maya Lind", moods=["dreamy"],
         guest_downloads=True,
     )  # fmt: skip
     titles = ["Glasshouse", "Northern Line", "Paper Boats", "Salt and Static"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -38,7 +39,7 @@ from ..serializers import (
     TrackOutputSerializer,
     TrackUpdateSerializer,
 )
-from ..services import artwork, catalogue
+from ..services import artwork, catalogue, planning
 
 
 def _one(qs: QuerySet, pk: Any, what: str) -> Any:
@@ -140,12 +141,14 @@ class ReleaseViewSet(
         release = self.get_object()
         fields = self._input(request, partial=True)
         artists = fields.pop("artists", None)
-        if fields:
-            release = catalogue.release_update(release=release, **fields)
-        if artists is not None:
-            catalogue.release_artists_set(
-                release=release, artists=_people(self.workspace, artists, "artists")
-            )
+        with transaction.atomic():
+            if fields:
+                # A new release date moves the undone milestones too (see the timeline).
+                release, _ = planning.release_update_moving_timeline(release=release, **fields)
+            if artists is not None:
+                catalogue.release_artists_set(
+                    release=release, artists=_people(self.workspace, artists, "artists")
+                )
         return self._out(release)
 
     def destroy(self, request: Request, workspace_slug: str, pk: str) -> Response:

@@ -342,6 +342,30 @@ def release_date_move(
     return plan
 
 
+@transaction.atomic
+def release_update_moving_timeline(
+    *, release: Release, **fields: Any
+) -> tuple[Release, MovePlan | None]:
+    """``catalogue.release_update``, except that a new release date also moves the release's
+    undone milestones (``release_date_move``). The pages and the API change a release through
+    this, so the timeline never silently stays on the old date. Returns the plan, if any."""
+    new_date = fields.get("release_date")
+    moving = (
+        "release_date" in fields
+        and new_date is not None
+        and new_date != release.release_date
+        and release.milestones.exists()
+    )
+    if not moving:
+        return catalogue.release_update(release=release, **fields), None
+    fields.pop("release_date")
+    if fields:
+        release = catalogue.release_update(release=release, **fields)
+    plan = release_date_move(release=release, new_date=new_date)
+    release.refresh_from_db()
+    return release, plan
+
+
 # --- Milestones -------------------------------------------------------------------------------
 
 MILESTONE_FIELDS = frozenset(

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,7 +39,7 @@ from ..forms import (
     TrackForm,
 )
 from ..models import Credit, PhysicalEdition, Release, Track
-from ..services import artwork, catalogue
+from ..services import artwork, catalogue, planning
 from .common import release_page
 
 PER_PAGE = 50
@@ -166,12 +167,17 @@ def release_edit(request: HttpRequest, release: Release) -> HttpResponse:
             .values_list("person_id", flat=True)
         )  # fmt: skip
         try:
-            catalogue.release_update(release=release, **fields)
-            catalogue.release_artists_set(release=release, artists=_ordered(existing, artists))
+            with transaction.atomic():
+                release, plan = planning.release_update_moving_timeline(release=release, **fields)
+                catalogue.release_artists_set(release=release, artists=_ordered(existing, artists))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, "Saved.")
+            if plan is not None:
+                messages.info(request, f"{len(plan.moves)} milestones moved with the date.")
+                for flag in plan.flags:
+                    messages.warning(request, flag.message)
             return redirect("release-detail", workspace.slug, release.pk)
     return render(request, "releases/release_form.html", {"form": form, "release": release},
                   status=400 if form.errors else 200)  # fmt: skip

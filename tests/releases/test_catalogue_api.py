@@ -195,3 +195,19 @@ def test_completeness_and_consistency_through_the_api(api, owner, workspace):
     body = client.get(_url(workspace, f"releases/{release.pk}/consistency/")).json()
     assert body["tracks"][0]["title"] == "A" and body["tracks"][0]["integrated_lufs"] is None
     assert set(body["album_gain_db"]) >= {"spotify", "apple-music"}
+
+
+def test_changing_the_release_date_moves_the_undone_milestones(api, owner, workspace):
+    import datetime as dt
+
+    from releases.services import planning
+
+    day = dt.date.today() + dt.timedelta(weeks=20)
+    release = catalogue.release_create(workspace=workspace, title="Move me", release_date=day)
+    planning.timeline_generate(release=release)
+    before = {m.key: m.due_date for m in release.milestones.all()}
+    r = api(owner).patch(_url(workspace, f"releases/{release.pk}/"),
+                         {"release_date": (day + dt.timedelta(days=14)).isoformat()})  # fmt: skip
+    assert r.status_code == 200, r.content
+    after = {m.key: m.due_date for m in release.milestones.all()}
+    assert all(after[k] == v + dt.timedelta(days=14) for k, v in before.items())

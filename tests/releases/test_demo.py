@@ -55,3 +55,10 @@ def test_seed_demo_brings_an_album_in_production_and_a_locked_single(settings, m
     counts = (Release.objects.count(), MixVersion.objects.count(), Comment.objects.count())
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     assert (Release.objects.count(), MixVersion.objects.count(), Comment.objects.count()) == counts
+
+
+def test_demo_release_days_are_fridays_ahead_of_today():
+    import datetime as dt
+
+    day = demo.release_friday(8, today=dt.date(2027, 12, 31))
+    assert day.weekday() == 4 and day >= dt.date(2028, 2, 25)
