@@ -355,6 +355,7 @@ SPECTACULAR_SETTINGS = {
         "RenderFormatEnum": "audio.serializers.RENDER_FORMAT_CHOICES",
         "CreditRoleEnum": "releases.models.Credit.Role",
         "ReleaseStatusEnum": "releases.models.Release.Status",
+        "JobStatusEnum": "collaborators.jobs.models.JobStatus",
     },
     # Swagger UI and ReDoc are served from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
