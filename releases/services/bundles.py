@@ -197,7 +197,6 @@ class Plan:
     params: dict[str, Any]
     members: dict[str, bytes] = field(default_factory=dict)  # the small files, by zip name
     audio_files: dict[int, AudioFile] = field(default_factory=dict)
-    titles: dict[int, str] = field(default_factory=dict)  # audio file id -> track title
     artwork: bytes | None = None
 
     @property
@@ -339,7 +338,6 @@ def bundle_plan(*, release: Release, profile: str) -> Plan:
         items.append({"track": t.pk, "audio_file": audio_file.pk, "sha256": audio_file.sha256,
                       "stem": stem, "title": t.display_title, "tags": tags})  # fmt: skip
         plan.audio_files[audio_file.pk] = audio_file
-        plan.titles[audio_file.pk] = t.display_title
         plan.members[f"qc/{stem}.json"] = _qc_bytes(t, audio_file, profile_row)
         rows.append([
             t.isrc, t.disc, t.position, t.title, t.version, ", ".join(artists),

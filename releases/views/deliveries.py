@@ -70,8 +70,8 @@ def deliveries(request: HttpRequest, release: Release) -> HttpResponse:
         "profiles": profiles,
         "blockers": blockers,
         "bundles": [{"job": j, "profile_name": names.get(j.profile, j.profile)} for j in jobs],
-        "ern_url": _optional_url("release-ern", release),
-        "cue_sheet_url": _optional_url("release-cue-sheet", release),
+        "ern_url": _optional_url("release-ddex", release),
+        "cue_sheet_url": _optional_url("release-cue", release),
     }
     return render(request, "releases/deliveries.html", context)
 

@@ -427,6 +427,8 @@ def test_the_deliveries_page_builds_and_shows_progress_and_downloads(
     r = client.get(page)
     assert r.status_code == 200
     assert b"Build the Spotify bundle" in r.content and b"Deliveries" in r.content
+    assert reverse("release-ddex", args=[slug, release.pk]).encode() in r.content
+    assert reverse("release-cue", args=[slug, release.pk]).encode() in r.content
     job = bundles.bundle_request(release=release, profile="spotify", user=owner)
     r = client.get(page)
     assert b'role="progressbar"' in r.content  # queued: its bar polls
