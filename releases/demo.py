@@ -25,7 +25,7 @@ from audio.demo import synthesise, wav_bytes
 from collaborators.models import Membership, Person, User, Workspace
 
 from .models import Release, Track
-from .services import artwork, catalogue, guests, review
+from .services import artwork, budget, catalogue, deliverables, guests, planning, review
 
 ISRC_PREFIX = "SE-LND"  # a made-up registrant prefix of the demo workspace
 ALBUM_UPC = "7350000000016"  # EAN-13 with a valid check digit (made up)
@@ -77,9 +77,52 @@ def seed_releases(*, workspace: Workspace, user: User, seconds: float = 30.0) ->
     made = []
     if not Release.objects.filter(workspace=workspace, title="Low Tide").exists():
         made.append(_single(workspace, user, seconds))
+        _plan_single(Release.objects.get(workspace=workspace, title="Low Tide"), user)
     if not Release.objects.filter(workspace=workspace, title="Glasshouse").exists():
         made.append(_album(workspace, user, engineer, seconds))
+        _plan_album(Release.objects.get(workspace=workspace, title="Glasshouse"), user)
     return made
+
+
+def _expenses(release: Release, user: User, rows: list[tuple[str, str, str, str, bool]]) -> None:
+    for category, description, planned, actual, recoupable in rows:
+        budget.expense_create(
+            release=release, category=category, description=description,
+            currency=release.workspace.default_currency, planned=planned or None,
+            actual=actual or None, recoupable=recoupable, user=user,
+        )  # fmt: skip
+
+
+def _plan_single(release: Release, user: User) -> None:
+    """The single is ready for the streaming stores: a timeline, a budget, its deliverables."""
+    planning.timeline_generate(release=release)
+    _expenses(release, user, [
+        ("mixing", "Mix, Blue Hour Studio", "450.00", "450.00", True),
+        ("mastering", "Master for streaming", "120.00", "120.00", True),
+        ("artwork", "Cover photo and design", "300.00", "280.00", False),
+        ("promotion", "Playlist pitching and PR", "600.00", "", True),
+    ])  # fmt: skip
+    deliverables.deliverables_ensure(release=release)
+    for item in release.deliverables.filter(done_at__isnull=True, required=True):
+        if item.key in ("split-sheets", "press-photos", "bio", "label-copy"):
+            deliverables.deliverable_tick(deliverable=item, user=user)
+
+
+def _plan_album(release: Release, user: User) -> None:
+    """The album is in production: a vinyl pressing, a budget, deliverables still to do."""
+    catalogue.edition_create(
+        release=release, format="vinyl", vinyl="12-33", quantity=300, unit_cost="6.40",
+        manufacturer="Pallas", description="12-inch, 180 g, black",
+    )  # fmt: skip
+    planning.timeline_generate(release=release)
+    _expenses(release, user, [
+        ("recording", "Studio days (4)", "2400.00", "2550.00", True),
+        ("session", "Bass, Ravi Shah", "500.00", "500.00", True),
+        ("mixing", "Mixes, Blue Hour Studio", "1800.00", "", True),
+        ("mastering", "Master for streaming and vinyl", "600.00", "", True),
+        ("video", "Video for the title track", "1500.00", "", False),
+    ])  # fmt: skip
+    deliverables.deliverables_ensure(release=release)
 
 
 def _credits(track: Track, workspace: Workspace, roles: list[tuple[str, str, str]]) -> None:

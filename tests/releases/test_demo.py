@@ -15,7 +15,8 @@ from releases import demo
 from releases.access import access_release
 from releases.models import Comment, MasterLock, MixVersion, Release, ReleaseGuest, SignOff
 
-pytestmark = pytest.mark.django_db
+# Committed transactions, as in a real seed: the analyses queued after commit run (eagerly).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_seed_demo_brings_an_album_in_production_and_a_locked_single(settings, monkeypatch):
@@ -51,6 +52,18 @@ def test_seed_demo_brings_an_album_in_production_and_a_locked_single(settings, m
     assert access_release(user=engineer, workspace_slug=album.workspace.slug, release_id=album.pk)
     with pytest.raises(Http404):  # the single is not theirs
         access_release(user=engineer, workspace_slug=album.workspace.slug, release_id=single.pk)
+
+    # Part 2: the single passes the gate for the streaming stores; the album shows blockers.
+    from releases.readiness import readiness_report
+
+    report = readiness_report(release=single)
+    for store in ("spotify", "apple-music", "amazon-music", "tidal", "deezer", "youtube"):
+        assert not report.profiles[store].blockers, (store, report.profiles[store].blockers)
+    album_report = readiness_report(release=album)
+    assert not album_report.ready and album_report.profiles["spotify"].blockers
+    assert single.milestones.exists() and album.milestones.exists()
+    assert album.editions.filter(format="vinyl").exists() and single.expenses.exists()
+    assert album.deliverables.filter(required=True, done_at__isnull=True).exists()
 
     counts = (Release.objects.count(), MixVersion.objects.count(), Comment.objects.count())
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
