@@ -220,10 +220,10 @@ def _blockers(release: Release, tracks: list[Track], profile: Profile | None) ->
         problems.append(
             f"Every track needs a locked master before it can be delivered; not yet: {names}."
         )
-    unanalysed = [
-        t for t in tracks
-        if (v := selectors.track_master_version(t)) is not None and not _analysed(v.audio_file_id)
-    ]  # fmt: skip
+    masters = {t.pk: v.audio_file_id for t in tracks if (v := selectors.track_master_version(t))}
+    unfinished = AudioFile.objects.filter(pk__in=masters.values(), analysis__isnull=True)
+    waiting = set(unfinished.values_list("pk", flat=True)) if masters else set()
+    unanalysed = [t for t in tracks if masters.get(t.pk) in waiting]
     if unanalysed:
         names = ", ".join(f"“{t.display_title}”" for t in unanalysed)
         problems.append(f"The QC analysis of these masters is not finished yet: {names}.")
@@ -231,10 +231,6 @@ def _blockers(release: Release, tracks: list[Track], profile: Profile | None) ->
     if missing:
         problems.append(missing)
     return problems
-
-
-def _analysed(audio_file_id: int) -> bool:
-    return AudioFile.objects.filter(pk=audio_file_id, analysis__isnull=False).exists()
 
 
 def artwork_missing(*, release: Release, profile: Profile) -> str | None:

@@ -489,3 +489,21 @@ def test_guests_do_not_see_deliveries_and_viewers_cannot_build(release, member_o
     assert client.post(reverse("release-bundle-build", args=[slug, release.pk]),
                        {"profile": "cd"}).status_code == 403  # fmt: skip
     assert not BundleJob.objects.exists()
+
+
+def test_the_deliveries_page_costs_the_same_queries_for_more_tracks(
+    release, owner, client, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(owner)
+    page = reverse("release-deliveries", args=[release.workspace.slug, release.pk])
+    client.get(page)
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(page).status_code == 200
+    lock(TrackFactory(release=release, position=3, title="Coda"), owner, seed=3,
+         capture=django_capture_on_commit_callbacks)  # fmt: skip
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(page).status_code == 200
+    assert len(three) == len(two)
