@@ -426,7 +426,8 @@ def test_the_deliveries_page_builds_and_shows_progress_and_downloads(
     page = reverse("release-deliveries", args=[slug, release.pk])
     r = client.get(page)
     assert r.status_code == 200
-    assert b"Build the Spotify bundle" in r.content and b"Deliveries" in r.content
+    assert b'Build bundle<span class="visually-hidden"> for Spotify</span>' in r.content
+    assert b'aria-current="page">Deliveries</a>' in r.content
     assert reverse("release-ddex", args=[slug, release.pk]).encode() in r.content
     assert reverse("release-cue", args=[slug, release.pk]).encode() in r.content
     job = bundles.bundle_request(release=release, profile="spotify", user=owner)
