@@ -385,7 +385,11 @@ def bundle_request(*, release: Release, profile: str, user: Any) -> BundleJob:
 
 def bundles_list(*, release: Release) -> QuerySet[BundleJob]:
     """The release's bundles, newest first."""
-    return BundleJob.objects.filter(release=release).order_by("-created_at", "-id")
+    return (
+        BundleJob.objects.filter(release=release)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    )
 
 
 # --- The work -----------------------------------------------------------------------------

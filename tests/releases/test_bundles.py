@@ -508,3 +508,9 @@ def test_the_deliveries_page_costs_the_same_queries_for_more_tracks(
     with CaptureQueriesContext(connection) as three:
         assert client.get(page).status_code == 200
     assert len(three) == len(two)
+    for i in range(3):
+        BundleJob.objects.create(workspace=release.workspace, release=release, profile="cd",
+                                 key=f"page-{i}", created_by=owner)  # fmt: skip
+    with CaptureQueriesContext(connection) as more_bundles:
+        assert client.get(page).status_code == 200
+    assert len(more_bundles) == len(three)
