@@ -1,11 +1,12 @@
 """The QC report of one audio file, from a single streaming pass.
 
-The main thread decodes blocks; two stage threads take every block in order. One measures
+The main thread decodes blocks; three stage threads take every block in order. One measures
 loudness (K-weighting, as block matrix products) and the statistics that need no sample-exact
-look (unweighted level per 100 ms, DC, the spectrum for a codec wall and mains hum); the other
+look (unweighted level per 100 ms, DC, the spectrum for a codec wall and mains hum); the second
 computes true peak and the faults found sample by sample (clipping, clicks, silence, the
-waveform) and, to balance the two, sibilance. numpy and BLAS release the GIL in their loops, so
-the three overlap on two cores.
+waveform); the third looks for sibilance (the spectra of 23 ms frames, about a sixth of the
+work). numpy and BLAS release the GIL in their loops, so the four overlap on two cores, and a
+third stage lets them share the work more evenly than two unequal ones did.
 Memory is a few blocks, whatever the length of the file.
 
 The report (`analyze`), one flat JSON-able dict; None where a figure does not exist (digital
@@ -111,7 +112,8 @@ def analyze(
         block_frames = max(min(int(block_seconds * rate), MAX_BLOCK_SAMPLES // channels), 4096)
         loud = _LoudnessStage(rate, channels, reader.channel_mask)
         other = _PeakStage(rate, channels, reader.frames_hint, waveform_columns)
-        stages = [_Runner(loud), _Runner(other)]
+        sibilance = _SibilanceStage(rate)
+        stages = [_Runner(loud), _Runner(other), _Runner(sibilance)]
         completed = False
         try:
             next_report = 10
@@ -136,7 +138,7 @@ def analyze(
     if frames == 0:
         raise AudioError(f"“{os.path.basename(os.fspath(path))}” contains no audio.")
     report(92, "Summing up")
-    result = _report(loud, other, rate, channels, frames, fmt, subtype)
+    result = _report(loud, other, sibilance, rate, channels, frames, fmt, subtype)
     if waveform_columns:
         result["waveform"] = other.waveform.result(frames / rate)
     report(100, "Done")
@@ -249,8 +251,7 @@ class _LoudnessStage:
 
 
 class _PeakStage:
-    """True peak, and the faults found sample by sample; and sibilance, which costs about as
-    much as the other stage's spectral checks together and would make that stage the slower."""
+    """True peak, and the faults found sample by sample."""
 
     def __init__(
         self, rate: int, channels: int, frames_hint: int, columns: Sequence[int] | None
@@ -262,7 +263,6 @@ class _PeakStage:
         self.clicks = ClickDetector(channels, rate, scale=float(self.peaks.extra_scale[0]))
         self.silence = SilenceTracker(rate)
         self.waveform = WaveformAccumulator(frames_hint, tuple(columns)) if columns else None
-        self.sibilance = SibilanceDetector(rate)
 
     def process(self, block: np.ndarray) -> None:
         peak = block_peaks(block)
@@ -274,7 +274,6 @@ class _PeakStage:
         self.silence.process(block, peak)
         if self.waveform is not None:
             self.waveform.process(block)
-        self.sibilance.process(_mono(block))
 
     def finish(self) -> None:
         residual = self.peaks.flush()
@@ -282,6 +281,19 @@ class _PeakStage:
         if self.clips.recent_runs:
             self.clicks.exclude(self.clips.recent_runs)
         self.clicks.process(residual[:, 0], final=True)
+
+
+class _SibilanceStage:
+    """Sibilance, on a thread of its own."""
+
+    def __init__(self, rate: int) -> None:
+        self.detector = SibilanceDetector(rate)
+
+    def process(self, block: np.ndarray) -> None:
+        self.detector.process(_mono(block))
+
+    def finish(self) -> None:
+        pass
 
 
 def _mono(block: np.ndarray) -> np.ndarray:
@@ -306,6 +318,7 @@ def _round(value: float | None, digits: int = 2) -> float | None:
 def _report(
     loud: _LoudnessStage,
     other: _PeakStage,
+    sibilance_stage: _SibilanceStage,
     rate: int,
     channels: int,
     frames: int,
@@ -328,7 +341,7 @@ def _report(
         and correlation <= PHASE_INVERTED_CORRELATION
         and mono_loss >= PHASE_INVERTED_MONO_LOSS_DB
     )
-    sibilance_count, sibilance = other.sibilance.result()
+    sibilance_count, sibilance = sibilance_stage.detector.result()
     curve = level.short_term[CURVE_STEP_TICKS - 1 :: CURVE_STEP_TICKS]
     times = np.arange(1, curve.shape[0] + 1) * (CURVE_STEP_TICKS / TICKS_PER_SECOND)
     return {
