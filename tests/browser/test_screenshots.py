@@ -50,6 +50,16 @@ def audio_page(name: str) -> Callable[[Workspace], str]:
     return url
 
 
+def release_part(title: str, part: str) -> Callable[[Workspace], str]:
+    """A page of a demo release's own: ``timeline/``, ``readiness/`` …"""
+
+    def url(workspace: Workspace) -> str:
+        release = workspace.releases.get(title=title)
+        return f"/w/{workspace.slug}/releases/{release.pk}/{part}"
+
+    return url
+
+
 def release_page(title: str, track: str = "") -> Callable[[Workspace], str]:
     """The demo release called ``title``, or the review page of its track called ``track``."""
 
@@ -93,6 +103,12 @@ SHOTS = [
         canvas="article.master .ab-wave",
     ),
     Shot("release", release_page("Glasshouse"), wait_for="#people"),
+    Shot("readiness", release_part("Glasshouse", "readiness/"), wait_for="#profiles"),
+    Shot(
+        "timeline",
+        release_part("Glasshouse", "timeline/"),
+        wait_for="#timeline-plot svg.main-svg",
+    ),
     Shot(
         "track-review",  # the latest mix, its comments and the open one on v1, the A/B
         release_page("Glasshouse", track="Glasshouse"),
