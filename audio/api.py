@@ -19,9 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audio.dsp.profiles import all_profiles
-from collaborators.api import WorkspaceScopedMixin
+from collaborators.api import ContentScopedMixin
 from collaborators.api_support import error_response
-from collaborators.permissions import Action
 
 from . import selectors
 from .models import AudioFile, Job
@@ -63,23 +62,13 @@ def _attachment(field: Any, name: str) -> FileResponse:
     return FileResponse(field.open("rb"), as_attachment=True, filename=name)
 
 
-class AudioScopedMixin(WorkspaceScopedMixin):
-    read_action = Action.CONTENT_VIEW
-    write_action = Action.CONTENT_EDIT
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()  # type: ignore[misc]
-        context["workspace_slug"] = self.kwargs.get("workspace_slug")
-        return context
-
-
 @extend_schema_view(
     list=extend_schema(summary="The workspace's audio files, newest first"),
     retrieve=extend_schema(summary="One file with its QC report and a verdict per profile"),
     destroy=extend_schema(summary="Delete a file with its jobs, masters and renders"),
 )
 class AudioFileViewSet(
-    AudioScopedMixin,
+    ContentScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
@@ -239,7 +228,7 @@ class JobFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="One job: status, progress, stage, timings, result"),
 )
 class JobViewSet(
-    AudioScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ContentScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = JobSerializer
     filterset_class = JobFilter

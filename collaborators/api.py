@@ -94,6 +94,19 @@ class WorkspaceScopedMixin:
         )
 
 
+class ContentScopedMixin(WorkspaceScopedMixin):
+    """A workspace's content (audio, releases): reading needs content.view, anything else
+    content.edit; serializers get the workspace's slug to build links with."""
+
+    read_action = Action.CONTENT_VIEW
+    write_action = Action.CONTENT_EDIT
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()  # type: ignore[misc]
+        context["workspace_slug"] = self.kwargs.get("workspace_slug")  # type: ignore[attr-defined]
+        return context
+
+
 @extend_schema_view(
     list=extend_schema(summary="Your workspaces, with your role in each"),
     create=extend_schema(

@@ -154,15 +154,6 @@ class ExpenseViewSet(FinanceScopedMixin, viewsets.GenericViewSet):
     lookup_value_converter = "int"
     http_method_names = ["get", "post", "patch", "delete"]
 
-    def _release(self) -> Release:
-        release = Release.objects.filter(
-            workspace=self.workspace, pk=self.kwargs["release_id"]
-        ).first()
-        if release is None:
-            raise Http404("No such release in this workspace.")
-        release.workspace = self.workspace
-        return release
-
     def _expense(self, release: Release) -> Expense:
         expense = (
             Expense.objects.filter(release=release, pk=self.kwargs["pk"])
@@ -191,15 +182,15 @@ class ExpenseViewSet(FinanceScopedMixin, viewsets.GenericViewSet):
         return Response(ExpenseOutputSerializer(expense).data, status=code)
 
     def list(self, request: Request, workspace_slug: str, release_id: int) -> Response:
-        release = self._release()
+        release = self.url_release()
         rows = Expense.objects.filter(release=release).select_related("payee")
         return Response(ExpenseOutputSerializer(rows, many=True).data)
 
     def retrieve(self, request: Request, workspace_slug: str, release_id: int, pk: int) -> Response:
-        return Response(ExpenseOutputSerializer(self._expense(self._release())).data)
+        return Response(ExpenseOutputSerializer(self._expense(self.url_release())).data)
 
     def create(self, request: Request, workspace_slug: str, release_id: int) -> Response:
-        release = self._release()
+        release = self.url_release()
         fields = self._fields(release, partial=False)
         expense = budget.expense_create(release=release, user=request.user, **fields)
         return self._out(expense, status.HTTP_201_CREATED)
@@ -207,13 +198,13 @@ class ExpenseViewSet(FinanceScopedMixin, viewsets.GenericViewSet):
     def partial_update(
         self, request: Request, workspace_slug: str, release_id: int, pk: int
     ) -> Response:
-        release = self._release()
+        release = self.url_release()
         expense = self._expense(release)
         fields = self._fields(release, partial=True)
         return self._out(budget.expense_update(expense=expense, **fields))
 
     def destroy(self, request: Request, workspace_slug: str, release_id: int, pk: int) -> Response:
-        budget.expense_delete(expense=self._expense(self._release()))
+        budget.expense_delete(expense=self._expense(self.url_release()))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -223,5 +214,5 @@ class ExpenseViewSet(FinanceScopedMixin, viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"])
     def totals(self, request: Request, workspace_slug: str, release_id: int) -> Response:
-        summary = budget_summary(release=self._release())
+        summary = budget_summary(release=self.url_release())
         return Response(BudgetTotalsSerializer(summary).data)

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from collaborators.api import WorkspaceScopedMixin
+from collaborators.api import ContentScopedMixin
 from collaborators.models import Person
 from collaborators.permissions import Action
 from collaborators.selectors import access_workspace
@@ -57,14 +57,19 @@ def _people(workspace: Any, ids: list[int], field: str) -> list[Person]:
     return [found[i] for i in ids]
 
 
-class CatalogueScopedMixin(WorkspaceScopedMixin):
-    read_action = Action.CONTENT_VIEW
-    write_action = Action.CONTENT_EDIT
+class CatalogueScopedMixin(ContentScopedMixin):
+    """The catalogue's API views; ``url_release()`` is the release named by ``release_id`` in
+    the URL, of this workspace, or a 404."""
 
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()  # type: ignore[misc]
-        context["workspace_slug"] = self.kwargs.get("workspace_slug")
-        return context
+    def url_release(self) -> Release:
+        release = Release.objects.filter(
+            workspace=self.workspace,
+            pk=self.kwargs["release_id"],  # type: ignore[attr-defined]
+        ).first()
+        if release is None:
+            raise Http404("No such release in this workspace.")
+        release.workspace = self.workspace  # the one with ``.membership``
+        return release
 
 
 @extend_schema_view(

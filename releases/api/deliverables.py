@@ -124,15 +124,6 @@ class DeliverableViewSet(CatalogueScopedMixin, viewsets.GenericViewSet):
                 )
         super().initial(request, *args, **kwargs)
 
-    def _release(self) -> Release:
-        release = Release.objects.filter(
-            workspace=self.workspace, pk=self.kwargs["release_id"]
-        ).first()
-        if release is None:
-            raise Http404("No such release in this workspace.")
-        release.workspace = self.workspace
-        return release
-
     def _item(self, release: Release) -> Deliverable:
         item = Deliverable.objects.filter(release=release, pk=self.kwargs["pk"]).first()
         if item is None:
@@ -140,13 +131,13 @@ class DeliverableViewSet(CatalogueScopedMixin, viewsets.GenericViewSet):
         return item
 
     def list(self, request: Request, workspace_slug: str, release_id: int) -> Response:
-        release = self._release()
+        release = self.url_release()
         service.deliverables_ensure(release=release)
         groups = deliverables_status(release=release)
         return Response(DeliverableGroupSerializer(groups, many=True).data)
 
     def create(self, request: Request, workspace_slug: str, release_id: int) -> Response:
-        release = self._release()
+        release = self.url_release()
         data = DeliverableCustomInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = service.deliverable_custom_add(
@@ -155,7 +146,7 @@ class DeliverableViewSet(CatalogueScopedMixin, viewsets.GenericViewSet):
         return Response(DeliverableOutputSerializer(item).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, workspace_slug: str, release_id: int, pk: int) -> Response:
-        service.deliverable_custom_remove(deliverable=self._item(self._release()))
+        service.deliverable_custom_remove(deliverable=self._item(self.url_release()))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -164,7 +155,7 @@ class DeliverableViewSet(CatalogueScopedMixin, viewsets.GenericViewSet):
     )  # fmt: skip
     @action(detail=True, methods=["post"])
     def tick(self, request: Request, workspace_slug: str, release_id: int, pk: int) -> Response:
-        item = self._item(self._release())
+        item = self._item(self.url_release())
         data = DeliverableTickInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if data.validated_data["done"]:
@@ -186,7 +177,7 @@ class DeliverableViewSet(CatalogueScopedMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def attach(self, request: Request, workspace_slug: str, release_id: int, pk: int) -> Response:
-        item = self._item(self._release())
+        item = self._item(self.url_release())
         data = DeliverableAttachInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = service.deliverable_attach(
@@ -200,5 +191,5 @@ class DeliverableViewSet(CatalogueScopedMixin, viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"])
     def findings(self, request: Request, workspace_slug: str, release_id: int) -> Response:
-        found = deliverables_findings(self._release())
+        found = deliverables_findings(self.url_release())
         return Response(DeliverableFindingSerializer(found, many=True).data)

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from collaborators.models import Invitation, User
 from collaborators.serializers import InvitationOutputSerializer, UserBriefSerializer
 
-from ..models import Release, ReleaseGuest
+from ..models import ReleaseGuest
 from ..services import guests
 from .catalogue import CatalogueScopedMixin
 
@@ -69,16 +69,8 @@ class ReleaseGuestViewSet(
     filter_backends: list[Any] = []
     pagination_class = None
 
-    def _release(self) -> Release:
-        release = Release.objects.filter(
-            workspace=self.workspace, pk=self.kwargs["release_id"]
-        ).first()
-        if release is None:
-            raise Http404("No such release in this workspace.")
-        return release
-
     def list(self, request: Request, workspace_slug: str, release_id: int) -> Response:
-        release = self._release()
+        release = self.url_release()
         body = {
             "guests": release.guests.select_related("user").order_by("user__email"),
             "invitations": Invitation.objects.pending()
@@ -88,7 +80,7 @@ class ReleaseGuestViewSet(
         return Response(GuestListSerializer(body).data)
 
     def create(self, request: Request, workspace_slug: str, release_id: int) -> Response:
-        release = self._release()
+        release = self.url_release()
         data = GuestInviteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -104,7 +96,7 @@ class ReleaseGuestViewSet(
         )
 
     def destroy(self, request: Request, workspace_slug: str, release_id: int, pk: str) -> Response:
-        release = self._release()
+        release = self.url_release()
         guest = release.guests.filter(user_id=pk).select_related("user").first()
         if guest is None:
             raise Http404("No such guest on this release.")

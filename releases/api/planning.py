@@ -130,17 +130,6 @@ class CalendarURLSerializer(serializers.Serializer):
 # --- Views ------------------------------------------------------------------------------------
 
 
-class _ReleaseScoped(CatalogueScopedMixin):
-    def release(self) -> Release:
-        found = Release.objects.filter(
-            workspace=self.workspace,  # type: ignore[attr-defined]
-            pk=self.kwargs["release_id"],  # type: ignore[attr-defined]
-        ).first()
-        if found is None:
-            raise Http404("No such release in this workspace.")
-        return found
-
-
 def _rows(release: Release) -> dict[int, sel.MilestoneRow]:
     return {r.milestone.pk: r for r in sel.timeline_for_release(release=release).rows}
 
@@ -160,7 +149,7 @@ def _rows(release: Release) -> dict[int, sel.MilestoneRow]:
     ),
     destroy=extend_schema(summary="Remove a milestone"),
 )
-class MilestoneViewSet(_ReleaseScoped, viewsets.GenericViewSet):
+class MilestoneViewSet(CatalogueScopedMixin, viewsets.GenericViewSet):
     serializer_class = MilestoneOutputSerializer
     queryset = Milestone.objects.none()
     filter_backends: list[Any] = []
@@ -197,28 +186,28 @@ class MilestoneViewSet(_ReleaseScoped, viewsets.GenericViewSet):
         return fields
 
     def list(self, request: Request, workspace_slug: str, release_id: int) -> Response:
-        rows = sel.timeline_for_release(release=self.release()).rows
+        rows = sel.timeline_for_release(release=self.url_release()).rows
         return Response(MilestoneOutputSerializer(rows, many=True).data)
 
     def retrieve(self, request: Request, workspace_slug: str, release_id: int, pk: str) -> Response:
-        release = self.release()
+        release = self.url_release()
         return self._out(release, self._milestone(release, pk).pk)
 
     def create(self, request: Request, workspace_slug: str, release_id: int) -> Response:
-        release = self.release()
+        release = self.url_release()
         milestone = planning.milestone_create(release=release, **self._fields(release, False))
         return self._out(release, milestone.pk, status.HTTP_201_CREATED)
 
     def partial_update(
         self, request: Request, workspace_slug: str, release_id: int, pk: str
     ) -> Response:
-        release = self.release()
+        release = self.url_release()
         milestone = self._milestone(release, pk)
         planning.milestone_update(milestone=milestone, **self._fields(release, True))
         return self._out(release, milestone.pk)
 
     def destroy(self, request: Request, workspace_slug: str, release_id: int, pk: str) -> Response:
-        release = self.release()
+        release = self.url_release()
         planning.milestone_delete(milestone=self._milestone(release, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -228,7 +217,7 @@ class MilestoneViewSet(_ReleaseScoped, viewsets.GenericViewSet):
                    summary="Mark the milestone not done")  # fmt: skip
     @action(detail=True, methods=["post", "delete"])
     def done(self, request: Request, workspace_slug: str, release_id: int, pk: str) -> Response:
-        release = self.release()
+        release = self.url_release()
         milestone = self._milestone(release, pk)
         if request.method == "DELETE":
             planning.milestone_undo(milestone=milestone)
@@ -237,20 +226,20 @@ class MilestoneViewSet(_ReleaseScoped, viewsets.GenericViewSet):
         return self._out(release, milestone.pk)
 
 
-class TimelineGenerateView(_ReleaseScoped, APIView):
+class TimelineGenerateView(CatalogueScopedMixin, APIView):
     """Make the release's milestones from the workspace's template, or refresh them: done
     milestones and ones added by hand are kept. Needs a release date."""
 
     @extend_schema(request=None, responses=MilestoneOutputSerializer(many=True),
                    summary="Make or refresh the timeline from the template")  # fmt: skip
     def post(self, request: Request, workspace_slug: str, release_id: int) -> Response:
-        release = self.release()
+        release = self.url_release()
         planning.timeline_generate(release=release)
         rows = sel.timeline_for_release(release=release).rows
         return Response(MilestoneOutputSerializer(rows, many=True).data)
 
 
-class ReleaseDateMoveView(_ReleaseScoped, APIView):
+class ReleaseDateMoveView(CatalogueScopedMixin, APIView):
     """Move the release date: undone milestones move with it, done ones stay; deadlines the
     new date can no longer meet come back as flags with what to do. A date in the past is a
     400 for a release not yet out."""
@@ -258,7 +247,7 @@ class ReleaseDateMoveView(_ReleaseScoped, APIView):
     @extend_schema(request=MoveInputSerializer, responses=MovePlanSerializer,
                    summary="Move the release date (or see what would move)")  # fmt: skip
     def post(self, request: Request, workspace_slug: str, release_id: int) -> Response:
-        release = self.release()
+        release = self.url_release()
         data = MoveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         new_date, dry_run = data.validated_data["release_date"], data.validated_data["dry_run"]

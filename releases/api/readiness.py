@@ -24,16 +24,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from collaborators.api import WorkspaceScopedMixin
 from collaborators.api_support import error_response
-from collaborators.permissions import Action
 
-from ..models import PhysicalEdition, Release
+from ..models import PhysicalEdition
 from ..readiness import readiness_report
 from ..readiness.checks.physical import side_limit, suggestion_words
 from ..readiness.context import readiness_context
 from ..readiness.profiles import NAMES
 from ..services import physical
+from .catalogue import CatalogueScopedMixin
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -97,21 +96,9 @@ class SidePlanInputSerializer(serializers.Serializer):
 # --- Views ------------------------------------------------------------------------------------
 
 
-class _ReleaseMixin(WorkspaceScopedMixin):
-    read_action = Action.CONTENT_VIEW
-    write_action = Action.CONTENT_EDIT
-
-    def _release(self) -> Release:
-        release = Release.objects.filter(
-            workspace=self.workspace, pk=self.kwargs["release_id"]
-        ).first()
-        if release is None:
-            raise Http404("No such release in this workspace.")
-        release.workspace = self.workspace
-        return release
-
+class _ReleaseMixin(CatalogueScopedMixin):
     def _edition(self) -> PhysicalEdition:
-        release = self._release()
+        release = self.url_release()
         edition = PhysicalEdition.objects.filter(
             release=release, pk=self.kwargs["edition_id"]
         ).first()
@@ -143,7 +130,7 @@ class ReleaseReadinessView(_ReleaseMixin, APIView):
             raise ValidationError(
                 {"profile": [f"No profile “{profile[:40]}”. Choose one of {', '.join(NAMES)}."]}
             )
-        report = readiness_report(release=self._release())
+        report = readiness_report(release=self.url_release())
         if profile is not None and profile not in report.profiles:
             raise ValidationError(
                 {"profile": [f"This release does not go to {NAMES[profile]}: it has no such "
