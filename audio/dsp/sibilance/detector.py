@@ -6,16 +6,17 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .measures import (
     _harmonicity,
     _keep,
+    _median,
     _power,
     _Tape,
     _tone_layout,
     _tukey,
     _voice_layout,
+    _windows,
 )
 from .thresholds import (
     _HISTOGRAM_DB,
@@ -44,6 +45,7 @@ from .thresholds import (
     SIBILANCE_REFERENCE_PERCENTILE,
     SIBILANCE_RISE_DB,
     SPLIT_HZ,
+    STEP_S,
     VOICED,
 )
 
@@ -118,8 +120,11 @@ class SibilanceDetector:
 
     def process(self, mono: np.ndarray) -> None:
         self._tape.add(mono)
-        self._measure(final=False)
-        self._scan(final=False)
+        # Work on STEP_S of audio at a time, however short the blocks: each pass costs a few
+        # dozen numpy calls whatever its length.
+        if self._tape.end - self._next * self.hop >= STEP_S * self.sample_rate:
+            self._measure(final=False)
+            self._scan(final=False)
 
     def _measure(self, *, final: bool) -> None:
         """Band levels of the frames the stream now covers. Even frames are always measured
@@ -133,7 +138,7 @@ class SibilanceDetector:
         if last < first:
             return
         samples = self._tape.read(first * self.hop, last * self.hop + self.frame, np.float32)
-        frames = sliding_window_view(samples, self.frame)[:: self.hop]  # frames first..last
+        frames = _windows(samples, self.frame, self.hop)  # frames first..last
         count = last - first + 1
         # Row 0: the frame before ``first`` (already measured); then frames first..last.
         rows = np.full((count + 1, self._masks.shape[1]), np.nan)
@@ -165,14 +170,14 @@ class SibilanceDetector:
     def _levels_of(self, frames: np.ndarray) -> np.ndarray:
         """Mean square per band of each frame."""
         levels = np.empty((frames.shape[0], self._masks.shape[1]))
-        # A few dozen frames at a time: their spectra stay in cache, which makes the FFT,
+        # Some sixty frames at a time: their spectra stay in cache, which makes the FFT,
         # the square and the sum over bands nearly twice as fast as one block-sized batch.
-        for at in range(0, frames.shape[0], 32):
-            chunk = frames[at : at + 32] * self._taper
+        for at in range(0, frames.shape[0], 64):
+            chunk = frames[at : at + 64] * self._taper
             spectrum = np.fft.rfft(chunk, axis=1)[:, self._bins]
             power = spectrum.real**2
             power += spectrum.imag**2
-            levels[at : at + 32] = power @ self._masks
+            levels[at : at + 64] = power @ self._masks
         return levels
 
     def _scan(self, *, final: bool) -> None:
@@ -212,11 +217,11 @@ class SibilanceDetector:
         if not loud.any():
             return at[:0]
         padded = np.concatenate([np.full(pad, -np.inf), db, np.full(pad, -np.inf)])
-        local = sliding_window_view(padded, 2 * self._local + 1).max(axis=1)
+        local = _windows(padded, 2 * self._local + 1).max(axis=1)
         is_peak = db >= local[pad - self._local : pad - self._local + db.shape[0]]
         # Some run of frames through the peak stays within EXTENT_DB of it.
-        runs = sliding_window_view(padded, run).min(axis=1)  # the run starting at each index
-        best = sliding_window_view(runs, run).max(axis=1)  # the best run holding each index
+        runs = _windows(padded, run).min(axis=1)  # the run starting at each index
+        best = _windows(runs, run).max(axis=1)  # the best run holding each index
         held = best[pad - run + 1 : pad - run + 1 + db.shape[0]] >= db - EXTENT_DB
         keep = loud & is_peak[k] & held[k]
         if self._has_air:
@@ -267,15 +272,15 @@ class SibilanceDetector:
         left = self._levels[max(start - self._context, base) - base : start - base]
         right = self._levels[stop + 1 - base : min(stop + 1 + self._context, end) - base]
         around = np.concatenate([left, right])
-        background = np.median(around, axis=0) if around.shape[0] else np.zeros(inside.shape[1])
+        background = _median(around) if around.shape[0] else np.zeros(inside.shape[1])
         band = np.maximum(inside[:, 0] - background[0], 1e-3 * inside[:, 0])
         # Each test takes the median over the burst's frames, so one hi-hat or snare hit inside
         # a sibilant does not spoil it. Where a band adds nothing, it reads 30 dB under.
         added = np.maximum(inside - background, 1e-3 * band[:, None]) / band[:, None]
         ratio = 10 * np.log10(added)
-        if self._has_air and float(np.median(ratio[:, 1])) > AIR_DB:
+        if self._has_air and float(_median(ratio[:, 1])) > AIR_DB:
             return False
-        if float(np.median(ratio[:, 4])) > MIDS_DB:
+        if float(_median(ratio[:, 4])) > MIDS_DB:
             return False
         tilt = ratio[:, 3] - ratio[:, 2]
         half = tilt.shape[0] // 2
@@ -293,7 +298,7 @@ class SibilanceDetector:
         power = np.abs(np.fft.rfft(window * taper)) ** 2 + 1e-30
         parts = power[slices]  # (slices, bins)
         flatness = np.exp(np.log(parts).mean(axis=1)) / parts.mean(axis=1)
-        return float(np.median(flatness))
+        return float(_median(flatness))
 
     def _judge(self, burst: _Burst) -> None:
         """The last tests, once the pattern's context has arrived: off the grid, in a voice."""
@@ -345,7 +350,7 @@ class SibilanceDetector:
         # size gives the same), enough below 3 kHz.
         audio = self._tape.read(first * factor, last * factor).reshape(-1, factor).mean(axis=1)
         centre = ((burst.start + burst.end) * self.hop + self.frame) / 2 / factor - first
-        windows = sliding_window_view(audio, size)[:: size // 2]
+        windows = _windows(audio, size, size // 2)
         order = np.argsort(np.abs(np.arange(windows.shape[0]) * (size // 2) + size / 2 - centre))
         for batch in range(0, order.shape[0], 8):
             if (

@@ -52,6 +52,25 @@ class _Tape:
         return out
 
 
+def _windows(x: np.ndarray, size: int, step: int = 1) -> np.ndarray:
+    """Read-only view of ``x`` (1-D, contiguous) as windows of ``size`` every ``step``: what
+    sliding_window_view(x, size)[::step] gives, without its checks (a good part of the cost on
+    the short arrays here)."""
+    count = max((x.shape[0] - size) // step + 1, 0)
+    item = x.strides[0]
+    return np.lib.stride_tricks.as_strided(
+        x, (count, size), (item * step, item), subok=False, writeable=False
+    )
+
+
+def _median(x: np.ndarray) -> np.ndarray:
+    """np.median along the first axis, by a sort: the same values, without np.median's
+    overhead, which on the few dozen values of a burst is most of its cost."""
+    ordered = np.sort(x, axis=0)
+    n = ordered.shape[0]
+    return (ordered[(n - 1) // 2] + ordered[n // 2]) / 2
+
+
 def _power(db: float) -> float:
     return 10.0 ** (db / 10.0)
 

@@ -29,5 +29,6 @@ VOICED = 0.3  # see _harmonicity: a vowel reads 0.8 alone, 0.3-0.7 in a mix; noi
 VOICE_FLOOR_DBFS = -50.0
 SCREEN_AIR_DB = 1.0  # the cheap first pass on a burst's peak frame alone; see _screen
 FILL_DB = -40.0  # odd frames are measured only near an even one this loud; see _measure
+STEP_S = 6.0  # audio gathered before each pass over the frames
 SIBILANCE_LISTED = 20
 _HISTOGRAM_DB = (-120.0, 20.0, 0.05)  # range and step of the level histograms
