@@ -256,7 +256,10 @@ class SibilanceDetector:
         centre_s = float(self._centre_s(np.arange(start, stop + 1)) @ levels / levels.sum())
         # Every burst, sibilant-shaped or not, may be a hit of a pattern.
         self._recent.append((centre_s, float(level)))
-        if length < self._min or not self._shaped(centre_s, start, stop, end):
+        # Bursts under the floor only ever count as a pattern's hits: no need to judge them.
+        if level < SIBILANCE_FLOOR_DBFS or length < self._min:
+            return None, skip_to
+        if not self._shaped(centre_s, start, stop, end):
             return None, skip_to
         frame_levels = db[start - base : stop - base + 1].copy()
         return _Burst(peak, start, stop, float(level), centre_s, frame_levels), skip_to
@@ -302,8 +305,6 @@ class SibilanceDetector:
 
     def _judge(self, burst: _Burst) -> None:
         """The last tests, once the pattern's context has arrived: off the grid, in a voice."""
-        if burst.level_db < SIBILANCE_FLOOR_DBFS:
-            return
         if self._on_grid(burst):
             return
         if not self._voiced(burst):
