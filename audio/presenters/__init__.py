@@ -156,7 +156,7 @@ def measurements(report: dict[str, Any]) -> list[dict[str, Any]]:
     hum = r.get("hum_hz")
     low_end = r.get("low_end_correlation")
     sibilance = r.get("sibilance") or []
-    sibilance_hint = "loud bursts at 5-10 kHz: 's' sounds, sharp cymbals, distorted hits"
+    sibilance_hint = "loud 's' sounds (and 'sh') at 5-10 kHz next to a voice, not hats or cymbals"
     if sibilance:
         sibilance_hint = f"the first at {sibilance[0].get('time_s', 0):.1f} s; " + sibilance_hint
     return [
