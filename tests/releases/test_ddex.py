@@ -417,7 +417,7 @@ def _release_with(workspace, n: int) -> Release:
     )  # fmt: skip
     Track.objects.bulk_create(
         Track(workspace=workspace, release=release, position=i, title=f"T{i}",
-              isrc=f"SELND27{n:02d}{i:03d}")
+              isrc=f"SELND{27 + n // 100:02d}{n % 100:02d}{i:03d}")
         for i in range(1, n + 1)
     )  # fmt: skip
     Credit.objects.bulk_create(
