@@ -87,7 +87,7 @@ def _build() -> dict:
     ws = Workspace.objects.filter(slug="bench").first()
     if ws is not None and Release.objects.filter(workspace=ws).count() >= RELEASES:
         big = Release.objects.get(workspace=ws, title="The 30-track release")
-        track = Track.objects.filter(workspace=ws, versions__isnull=False).distinct().get()
+        track = Track.objects.filter(workspace=ws, versions__number=5).distinct().get()
         return {"workspace": ws, "user": User.objects.get(email="bench@liner.test"),
                 "big": big, "track": track, "hundred": _hundred(ws)}  # fmt: skip
     print("Building the catalogue (once) …", file=sys.stderr)
