@@ -75,6 +75,16 @@ def validate_keywords(value: object) -> None:
         raise ValidationError("Each keyword is at most 40 characters.")
 
 
+def _codes_normalize(obj: models.Model, fields: tuple[tuple[str, object], ...]) -> None:
+    """Put each code field in its stored form; a value that will not normalise is left for
+    the field's validator to report."""
+    for field, normalize in fields:
+        value = getattr(obj, field)
+        if value:
+            with contextlib.suppress(CodeError):
+                setattr(obj, field, normalize(value))  # type: ignore[operator]
+
+
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
 
@@ -224,11 +234,7 @@ class Release(models.Model):
 
     def normalize(self) -> None:
         """Codes in their stored form, before validation judges them."""
-        for field, normalize in (("upc", upc_normalize), ("language", language_normalize)):
-            value = getattr(self, field)
-            if value:
-                with contextlib.suppress(CodeError):  # the field validator reports it
-                    setattr(self, field, normalize(value))
+        _codes_normalize(self, (("upc", upc_normalize), ("language", language_normalize)))
         if isinstance(self.territories, list):
             self.territories = sorted({str(t).strip().upper() for t in self.territories})
         for field in ("moods", "keywords", "genre_tags"):
@@ -352,11 +358,7 @@ class Track(models.Model):
         return f"{self.title} ({self.version})" if self.version else self.title
 
     def normalize(self) -> None:
-        for field, normalize in (("isrc", isrc_normalize), ("language", language_normalize)):
-            value = getattr(self, field)
-            if value:
-                with contextlib.suppress(CodeError):  # the field validator reports it
-                    setattr(self, field, normalize(value))
+        _codes_normalize(self, (("isrc", isrc_normalize), ("language", language_normalize)))
 
     def clean_fields(self, exclude: object = None) -> None:
         self.normalize()
