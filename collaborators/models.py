@@ -450,3 +450,8 @@ class Invitation(models.Model):
 
     def get_status_display(self) -> str:
         return self.Status(self.status).label
+
+
+# The audit log lives in its own module (its writes and checks with it); imported here so
+# Django registers the model with the app.
+from .audit import AuditEntry  # noqa: E402, F401

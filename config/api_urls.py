@@ -118,3 +118,6 @@ urlpatterns = [
     path(f"{RELEASE}ddex/", ddex_api.ReleaseDdexView.as_view(), name="api-release-ddex"),
     *urlpatterns,
 ]
+
+# Rights and royalties (rights.api): works, splits and sheets, licences, statements, payouts.
+urlpatterns += [path("workspaces/<slug:workspace_slug>/", include("rights.api.urls"))]

@@ -1,7 +1,13 @@
+"""Rights pages under /w/<slug>/rights/ (each area's module lists its own routes)."""
+
 from django.urls import path
 
-from . import views
+from .views import licences, overview, payouts, statements, works
 
 urlpatterns = [
-    path("", views.index, name="rights-index"),
+    path("", overview.index, name="rights-index"),
+    *works.urlpatterns,
+    *licences.urlpatterns,
+    *statements.urlpatterns,
+    *payouts.urlpatterns,
 ]

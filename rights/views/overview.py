@@ -7,4 +7,4 @@ from collaborators.models import Workspace
 
 @workspace_page()
 def index(request: HttpRequest, workspace: Workspace) -> HttpResponse:
-    return render(request, "rights/index.html")
+    return render(request, "rights/index.html", {"here": "overview"})

@@ -1,0 +1,226 @@
+"""Distributors' statements: each imported file, its lines as normalised earnings, the review
+queue's remembered matching rules, saved column mappings and exchange rates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from collaborators.jobs.models import BaseJob, job_constraints
+from collaborators.models import Workspace, validate_currency
+from releases.models import Release, Track
+
+
+class Source(models.TextChoices):
+    DISTROKID = "distrokid", "DistroKid"
+    TUNECORE = "tunecore", "TuneCore"
+    CDBABY = "cdbaby", "CD Baby"
+    BANDCAMP = "bandcamp", "Bandcamp"
+    GENERIC = "generic", "Other (column mapping)"
+
+
+def statement_file_path(instance: Statement, filename: str) -> str:
+    return f"rights/{instance.workspace_id}/statements/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Statement(models.Model):
+    """One imported statement file, kept as uploaded (each earning points at its line).
+
+    ``sha256`` of the content makes a second import of the same file a no-op. The figures are
+    filled in when the import finishes, in the same transaction as the earnings.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be imported"
+        IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Not imported"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="statements")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    mapping = models.ForeignKey(
+        "rights.ColumnMapping", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    file = models.FileField(upload_to=statement_file_path, max_length=300)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    lines = models.PositiveIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    unmatched = models.PositiveIntegerField(default=0)
+    # Lines already imported from another file (same content), skipped.
+    skipped = models.PositiveIntegerField(default=0)
+    # Lines for closed periods, booked into the next open one.
+    adjustments = models.PositiveIntegerField(default=0)
+    total = models.DecimalField(max_digits=20, decimal_places=10, default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    period_first = models.DateField(null=True, blank=True)
+    period_last = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "sha256"], name="statement_file_once"),
+            models.CheckConstraint(
+                condition=Q(source__in=Source.values), name="statement_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} statement {self.filename}"
+
+
+class StatementJob(BaseJob):
+    """The background import of one statement (``collaborators.jobs``)."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", "Statement import"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+
+    class Meta(BaseJob.Meta):
+        constraints = job_constraints(kinds=["import"])
+
+
+class MatchRule(models.Model):
+    """What a person decided in the review queue, applied to every later import: lines with this
+    ``key`` (see ``rights.statements.match_key``) belong to ``track``."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="match_rules")
+    key = models.CharField(max_length=64)
+    # How the key reads to a person: "ISRC QZ-ABC-26-00001" or "“Low Tide” by Sam Reyes".
+    label = models.CharField(max_length=300)
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="match_rules")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["label", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="match_rule_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} → {self.track}"
+
+
+class Earning(models.Model):
+    """One statement line, normalised.
+
+    ``sale_period`` is the month the sale happened, ``statement_period`` the month the
+    distributor reported it; both are first days of months. ``booked_period`` is the month whose
+    payouts it counts in: the sale month, or the next open month when that one was already
+    closed (``adjustment``). ``line_hash`` identifies the line's content (with its occurrence
+    number inside its file), so the same line imported again from another file is skipped.
+    Amounts keep the distributor's precision and currency; conversion happens per period.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="earnings")
+    line_no = models.PositiveIntegerField()
+    line_hash = models.CharField(max_length=32)
+    statement_period = models.DateField()
+    sale_period = models.DateField()
+    booked_period = models.DateField()
+    adjustment = models.BooleanField(default=False)
+    store = models.CharField(max_length=80)
+    territory = models.CharField(max_length=2, blank=True)
+    isrc = models.CharField(max_length=12, blank=True)
+    upc = models.CharField(max_length=14, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    artist = models.CharField(max_length=200, blank=True)
+    units = models.BigIntegerField(default=0)
+    gross = models.DecimalField(max_digits=20, decimal_places=10)
+    net = models.DecimalField(max_digits=20, decimal_places=10)
+    currency = models.CharField(max_length=3)
+    match_key = models.CharField(max_length=64)
+    track = models.ForeignKey(
+        Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="earnings"
+    )
+    release = models.ForeignKey(
+        Release, on_delete=models.SET_NULL, null=True, blank=True, related_name="earnings"
+    )
+    rule = models.ForeignKey(
+        MatchRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="earnings"
+    )
+
+    class Meta:
+        ordering = ["statement", "line_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "line_hash"], name="earning_line_once"),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "booked_period", "track"]),
+            models.Index(fields=["workspace", "match_key"], condition=Q(track__isnull=True),
+                         name="earning_unmatched_idx"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.store} {self.sale_period:%Y-%m} {self.title}: {self.net} {self.currency}"
+
+
+class ColumnMapping(models.Model):
+    """A saved mapping of another distributor's CSV columns onto Liner's earning fields
+    (``rights.statements.generic.FIELDS``), for the generic import."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="column_mappings"
+    )
+    name = models.CharField(max_length=100, help_text="e.g. “Amuse monthly report”")
+    columns = models.JSONField(help_text="Liner field → the file's column header.")
+    date_format = models.CharField(max_length=20, default="%Y-%m", blank=True)
+    currency = models.CharField(
+        max_length=3, blank=True, validators=[validate_currency],
+        help_text="The currency when the file has no currency column.",
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "name"], name="column_mapping_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExchangeRate(models.Model):
+    """How many units of the workspace's currency one unit of ``currency`` was worth in a
+    period, entered by a person or imported (``source``)."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="exchange_rates"
+    )
+    period = models.DateField()
+    currency = models.CharField(max_length=3, validators=[validate_currency])
+    rate = models.DecimalField(max_digits=18, decimal_places=8)
+    source = models.CharField(max_length=100, blank=True, default="entered")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "period", "currency"], name="exchange_rate_once"
+            ),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} 1 {self.currency} = {self.rate}"

@@ -1,0 +1,1 @@
+"""Rights pages, a module per area; each module lists its own ``urlpatterns``."""
