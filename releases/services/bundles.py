@@ -36,7 +36,6 @@ running that render, the bundle waits for it, showing its progress.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -63,6 +62,7 @@ from audio.selectors import audio_file_report
 from audio.services import jobs as audio_jobs
 from audio.services import renders
 from audio.services.files import scratch_folder, store_output
+from collaborators.csv_export import csv_bytes
 from collaborators.jobs import services as jobs
 from collaborators.jobs.services import JobBusy, Progress, scaled
 
@@ -75,8 +75,6 @@ CSV_COLUMNS = (
     "ISRC", "Disc", "Track", "Title", "Version", "Artists", "Featured", "Duration", "Explicit",
     "UPC", "Release title", "Label", "℗", "©", "Genre", "Release date",
 )  # fmt: skip
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP: CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NAME_MAX = 120
 RENDER_POLL_SECONDS = 1.0
 HEARTBEAT_SECONDS = 20.0
@@ -151,26 +149,6 @@ def safe_name(text: str, fallback: str = "Untitled") -> str:
 def _stem(track: Track, several_discs: bool) -> str:
     number = f"{track.disc}-{track.position:02d}" if several_discs else f"{track.position:02d}"
     return f"{number} - {safe_name(track.display_title, 'Track')}"
-
-
-# --- CSV ----------------------------------------------------------------------------------
-
-
-def csv_cell(value: Any) -> str:
-    """A cell a spreadsheet shows as text: one starting with =, +, -, @, a tab or a carriage
-    return gets a leading apostrophe, so it is never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_bytes(rows: list[list[Any]]) -> bytes:
-    """UTF-8 with a byte-order mark (so spreadsheets read ℗ and accents right), CRLF lines
-    (RFC 4180), every cell neutralised."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
-    return buf.getvalue().encode("utf-8-sig")
 
 
 def _duration(seconds: float | None) -> str:

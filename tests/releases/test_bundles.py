@@ -22,6 +22,7 @@ from mutagen.id3 import ID3
 from PIL import Image
 
 from audio.models import Job as AudioJob
+from collaborators.csv_export import csv_cell
 from collaborators.permissions import Role
 from releases.models import BundleJob, Credit, MasterLock
 from releases.services import bundles, review
@@ -185,7 +186,7 @@ def test_metadata_csv_has_a_row_per_track_and_no_formula(release, owner):
 
 
 def test_csv_cells_are_neutralised():
-    assert [bundles.csv_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "ok", None)] == [
+    assert [csv_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "ok", None)] == [
         "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "ok", "",
     ]  # fmt: skip
 

@@ -1,0 +1,1 @@
+"""Rights API serializers, a module per area."""
