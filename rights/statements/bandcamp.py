@@ -32,8 +32,6 @@ def _adjust(position: dict[str, int]):
 
     def adjust(f: Row, values: dict) -> dict | None:
         kind = f[i_type].strip().casefold() if i_type is not None else ""
-        if kind in _SKIPPED_TYPES:
-            return None
         if kind in _TAKEN_BACK:
             values["units"] = -abs(values["units"])
             values["net"] = -abs(values["net"])
@@ -41,6 +39,15 @@ def _adjust(position: dict[str, int]):
         return values
 
     return adjust
+
+
+def _skip(position: dict[str, int]):
+    i_type = position.get("item type")
+
+    def skip(f: Row) -> bool:
+        return i_type is not None and f[i_type].strip().casefold() in _SKIPPED_TYPES
+
+    return skip
 
 
 BANDCAMP = Layout(
@@ -100,6 +107,7 @@ BANDCAMP = Layout(
     ),
     constants={"store": "Bandcamp"},
     adjust=_adjust,
+    skip=_skip,
 )
 
 LAYOUTS = (BANDCAMP,)

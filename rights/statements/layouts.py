@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from .base import ParsedLine, StatementError
 from .values import (
+    AMOUNT,
     amount_parse,
     currency_parse,
     isrc_parse,
@@ -67,6 +68,9 @@ class Layout:
     ignored: tuple[str, ...] = ()
     constants: dict[str, str] = field(default_factory=dict)
     adjust: AdjustFactory | None = None
+    # Made once per file like ``adjust``: rows it returns True for are not statement lines
+    # (Bandcamp's payouts) and are skipped before their cells are read.
+    skip: Callable[[dict[str, int]], Callable[[Row], bool]] | None = None
     period: Callable[[str], dt.date] = period_parse
 
     def known_keys(self) -> set[str]:
@@ -100,6 +104,32 @@ class Layout:
         return _builder(self, keys, header)
 
 
+# ParsedLine is a frozen dataclass: its __init__ sets each field through object.__setattr__,
+# which is a third of the cost of a DistroKid line. The hot path below sets the slots through
+# their descriptors instead (the same object, compared equal in the tests); everything else
+# uses the ordinary constructor.
+new = object.__new__
+(
+    set_line_no,
+    set_raw,
+    set_statement_period,
+    set_sale_period,
+    set_store,
+    set_territory,
+    set_isrc,
+    set_upc,
+    set_title,
+    set_artist,
+    set_units,
+    set_gross,
+    set_net,
+    set_currency,
+) = (getattr(ParsedLine, name).__set__ for name in ParsedLine.__slots__)
+assert ParsedLine.__slots__ == ("line_no", "raw", "statement_period", "sale_period") + FIELDS[2:], (
+    "ParsedLine's fields changed: update the setters above"
+)
+
+
 def _builder(layout: Layout, keys: list[str], header: list[str]):
     idx = layout.indexes(keys)
     missing = [f for f in layout.required if f not in idx]
@@ -118,52 +148,92 @@ def _builder(layout: Layout, keys: list[str], header: list[str]):
     currency_cache: dict[str, str] = {}
 
     def cached_period(text: str) -> dt.date:
-        value = period_cache.get(text)
-        if value is None:
-            if len(period_cache) >= 4096:
-                period_cache.clear()
-            value = period_cache[text] = period(text)
+        if len(period_cache) >= 4096:
+            period_cache.clear()
+        value = period_cache[text] = period(text)
         return value
 
+    width = len(keys)
+    # Fields this file lacks read from constants appended to each row, so that the hot path
+    # below has no branches: one list extend per row instead of a test per field.
+    extras: list[str] = []
+
+    def column(name: str, default: str) -> int:
+        if name in idx:
+            return idx[name]
+        extras.append(default)
+        return width + len(extras) - 1
+
     i_sale = idx["sale_period"]
-    i_stmt = idx.get("statement_period")
-    i_store = idx.get("store")
-    i_terr = idx.get("territory")
-    i_isrc = idx.get("isrc")
-    i_upc = idx.get("upc")
-    i_title = idx.get("title")
-    i_artist = idx.get("artist")
-    i_units = idx.get("units")
-    i_gross = idx.get("gross")
     i_net = idx["net"]
-    i_cur = idx.get("currency")
-    store_const = constants.get("store", "")[:STORE_MAX]
+    i_stmt = idx.get("statement_period", i_sale)
+    i_store = column("store", constants.get("store", "")[:STORE_MAX])
+    i_terr = column("territory", "")
+    i_isrc = column("isrc", "")
+    i_upc = column("upc", "")
+    i_title = column("title", "")
+    i_artist = column("artist", "")
+    i_units = column("units", "0")
+    i_gross = idx.get("gross", i_net)
     currency_const = constants.get("currency", "")
+    i_cur = column("currency", currency_const)
+    i_upc_given = "upc" in idx
     position: dict[str, int] = {}
     for i, key in enumerate(keys):
         position.setdefault(key, i)
     adjust = layout.adjust(position) if layout.adjust else None
+    skip = layout.skip(position) if layout.skip else None
+    if skip is not None and adjust is None:
+
+        def adjust(f: Row, values: dict) -> dict:
+            return values
+
     zero = Decimal(0)
+    amount_match = AMOUNT.fullmatch
+    period_get = period_cache.get
+    territory_get = territory_cache.get
+    isrc_get = isrc_cache.get
+    currency_get = currency_cache.get
 
     def convert(f: Row) -> tuple:
-        sale = cached_period(f[i_sale])
-        stmt = sale if i_stmt is None or not f[i_stmt].strip() else cached_period(f[i_stmt])
-        net = amount_parse(f[i_net])
-        gross = net if i_gross is None else amount_parse(f[i_gross])
-        units = 0 if i_units is None else units_parse(f[i_units])
-        if i_cur is None:
-            currency = currency_const
+        if extras:
+            f += extras
+        text = f[i_sale]
+        sale = period_get(text) or cached_period(text)
+        text = f[i_stmt]
+        stmt = period_get(text) or (cached_period(text) if text.strip() else sale)
+        text = f[i_net]
+        if not amount_match(text):
+            raise ValueError
+        net = Decimal(text)
+        text = f[i_gross]
+        if i_gross == i_net:
+            gross = net
+        elif amount_match(text):
+            gross = Decimal(text)
         else:
-            currency = currency_parse(f[i_cur] or currency_const, cache=currency_cache)
+            raise ValueError
+        text = f[i_units]
+        units = int(text) if text.isdigit() and text.isascii() else units_parse(text)
+        text = f[i_terr]
+        territory = territory_get(text)
+        if territory is None:
+            territory = territory_parse(text, cache=territory_cache)
+        text = f[i_isrc]
+        isrc = isrc_get(text)
+        if isrc is None:
+            isrc = isrc_parse(text, cache=isrc_cache)
+        text = f[i_cur] or currency_const
+        currency = currency_get(text) or currency_parse(text, cache=currency_cache)
         return (
             stmt,
             sale,
-            store_const if i_store is None else f[i_store].strip()[:STORE_MAX],
-            "" if i_terr is None else territory_parse(f[i_terr], cache=territory_cache),
-            "" if i_isrc is None else isrc_parse(f[i_isrc], cache=isrc_cache),
-            "" if i_upc is None else upc_parse(f[i_upc]),
-            "" if i_title is None else f[i_title].strip()[:TEXT_MAX],
-            "" if i_artist is None else f[i_artist].strip()[:TEXT_MAX],
+            f[i_store].strip()[:STORE_MAX],
+            territory,
+            isrc,
+            upc_parse(f[i_upc]) if i_upc_given and f[i_upc] else "",
+            f[i_title].strip()[:TEXT_MAX],
+            f[i_artist].strip()[:TEXT_MAX],
             units,
             gross,
             net,
@@ -184,16 +254,15 @@ def _builder(layout: Layout, keys: list[str], header: list[str]):
             i = idx.get(name)
             if i is None or (name == "statement_period" and not f[i].strip()):
                 continue
-            if name == "currency" and not f[i]:
-                continue
+            value = f[i]
+            if name == "currency":
+                value = value or currency_const
             try:
-                check(f[i])
+                check(value)
             except ValueError as exc:
                 return StatementError(
                     f"{header[i]} {exc}.", line=line_no, code=f"bad_{name.split('_')[-1]}"
                 )
-        if i_cur is None and not currency_const:  # pragma: no cover - layouts set one
-            return StatementError("the statement names no currency.", line=line_no)
         return StatementError("the row cannot be read.", line=line_no, code="bad_row")
 
     def refuse_sign(line_no: int) -> StatementError:
@@ -208,18 +277,37 @@ def _builder(layout: Layout, keys: list[str], header: list[str]):
 
         def build(line_no: int, f: Row, raw: bytes) -> ParsedLine:
             try:
-                v = convert(f)
+                (stmt, sale, store, terr, isrc, upc, title, artist, units, gross, net, cur) = (
+                    convert(f)
+                )
             except ValueError:
                 raise diagnose(line_no, f) from None
-            if v[8] > 0 and (v[10] < zero or v[9] < zero):
+            if units > 0 and (net < zero or gross < zero):
                 raise refuse_sign(line_no)
-            return ParsedLine(line_no, raw, *v)
+            line = new(ParsedLine)
+            set_line_no(line, line_no)
+            set_raw(line, raw)
+            set_statement_period(line, stmt)
+            set_sale_period(line, sale)
+            set_store(line, store)
+            set_territory(line, terr)
+            set_isrc(line, isrc)
+            set_upc(line, upc)
+            set_title(line, title)
+            set_artist(line, artist)
+            set_units(line, units)
+            set_gross(line, gross)
+            set_net(line, net)
+            set_currency(line, cur)
+            return line
 
         return build
 
     names = FIELDS[1:2] + FIELDS[0:1] + FIELDS[2:]
 
     def build_adjusted(line_no: int, f: Row, raw: bytes) -> ParsedLine | None:
+        if skip is not None and skip(f):
+            return None
         try:
             values = dict(zip(names, convert(f), strict=True))
         except ValueError:

@@ -218,7 +218,8 @@ def upc_parse(text: str) -> str:
 # Numbers -------------------------------------------------------------------------------------
 
 _INTEGER = re.compile(r"[-+]?\d+")
-_AMOUNT = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
+# What an amount may look like (spaces around it allowed, as Decimal allows them).
+AMOUNT = re.compile(r"\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*")
 _UNITS_AS_DECIMAL = re.compile(r"[-+]?\d+\.0*")
 
 
@@ -243,9 +244,9 @@ def amount_parse(text: str) -> Decimal:
     Only a point is a decimal separator: "12,50" is refused rather than read as 1250 or as
     12.50, since no layout Liner reads writes decimal commas and a guess would move money.
     """
-    text = text.strip()
-    if _AMOUNT.fullmatch(text):
+    if AMOUNT.fullmatch(text):
         return Decimal(text)
+    text = text.strip()
     if not text:
         raise ValueError("is empty (an amount was expected)")
     if "," in text:
