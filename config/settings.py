@@ -18,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -282,6 +283,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Re-send jobs (of every app) a broker outage left queued, or a dead worker left running.
     "jobs-sweep": {"task": "jobs.sweep", "schedule": 60.0},
+    # Licences ending within 90, 30 or 7 days: their owners are told, once each (07:00).
+    "rights-licence-alerts": {
+        "task": "rights.licence_alerts",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Background jobs (collaborators.jobs) ---------------------------------------------------

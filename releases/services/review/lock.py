@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from collaborators.audit import audit_record
 from collaborators.permissions import Action
 
 from ... import registry
@@ -154,6 +155,12 @@ def master_lock(*, track: Track, version: MixVersion, user: Any) -> MasterLock:
     )  # fmt: skip
     lock.full_clean()
     lock.save()
+    audit_record(
+        workspace=track.release.workspace_id, action="releases.master_locked", actor=user,
+        summary=f"{user} locked {version.label} of “{track.title}” as the master", subject=lock,
+        data={"track": track.pk, "version": version.number, "sha256": lock.sha256,
+              "fingerprint": lock.fingerprint},
+    )  # fmt: skip
     return lock
 
 
@@ -175,6 +182,12 @@ def master_lock_recheck(*, track: Track, reason: str) -> bool:
         return False
     words = "; ".join(snapshot_changes(lock.covered, now)) or reason or "what it covers changed"
     _lock_end(lock=lock, reason=words)
+    audit_record(
+        workspace=track.release.workspace_id, action="releases.master_lock_ended",
+        actor_name="Liner", subject=lock,
+        summary=f"The master lock of “{track.title}” {lock.version.label} ended: {words}",
+        data={"track": track.pk, "version": lock.version.number, "reason": words},
+    )  # fmt: skip
     _signoffs_supersede(track=track, reason=f"the master lock ended: {words}")
     users = [a.user for a in track_review_state(track).approvers]
     transaction.on_commit(lambda: notifications.notify_signoff_requested(track=track, users=users))
@@ -202,4 +215,9 @@ def master_unlock(*, track: Track, user: Any, reason: str) -> MasterLock:
     if lock is None:
         raise ValidationError("This track's master is not locked.")
     _lock_end(lock=lock, reason=f"unlocked by {user}: {reason}")
+    audit_record(
+        workspace=track.release.workspace_id, action="releases.master_unlocked", actor=user,
+        summary=f"{user} unlocked the master of “{track.title}” {lock.version.label}: {reason}",
+        subject=lock, data={"track": track.pk, "version": lock.version.number, "reason": reason},
+    )  # fmt: skip
     return lock

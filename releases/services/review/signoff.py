@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from collaborators.audit import audit_record
 from collaborators.permissions import Action
 
 from ...models import Approver, MasterLock, MixVersion, Release, SignOff, Track
@@ -230,5 +231,12 @@ def signoff_record(
     )  # fmt: skip
     signoff.full_clean()
     signoff.save()
+    verb = "approved" if decision == SignOff.Decision.APPROVED else "asked for changes to"
+    audit_record(
+        workspace=track.release.workspace_id, action="releases.signoff", actor=user,
+        summary=f"{user} {verb} “{track.title}” {latest.label}", subject=signoff,
+        data={"track": track.pk, "version": latest.number, "decision": decision,
+              "sha256": signoff.sha256},
+    )  # fmt: skip
     transaction.on_commit(lambda: notifications.notify_signoff_given(signoff=signoff))
     return signoff
