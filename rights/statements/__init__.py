@@ -83,7 +83,7 @@ def statement_header(stream: BinaryIO) -> list[str]:
     return reader_open(stream).header
 
 
-def _names(keys: list[str], header: list[str], wanted: list[str]) -> str:
+def _names(wanted: list[str]) -> str:
     return ", ".join(f"“{name}”" for name in wanted) or "none"
 
 
@@ -117,8 +117,8 @@ def _detect(reader: Reader, source: str | None) -> Layout:
         unknown = _unknown(reader, layout)
         raise StatementError(
             f"Liner does not recognise this file's columns (it tried {tried}). It is closest "
-            f"to {layout.label}, which also has {_names(reader.keys, reader.header, missing)}; "
-            f"columns Liner does not know: {_names(reader.keys, reader.header, unknown[:12])}"
+            f"to {layout.label}, which also has {_names(missing)}; "
+            f"columns Liner does not know: {_names(unknown[:12])}"
             f"{' …' if len(unknown) > 12 else ''}. If it comes from another distributor, "
             "import it with a column mapping.",
             line=1,
@@ -139,8 +139,8 @@ def _detect(reader: Reader, source: str | None) -> Layout:
     unknown = _unknown(reader, layout)
     raise StatementError(
         f"This is not a {SOURCES[source]} statement Liner reads: {layout.label} has "
-        f"{_names(reader.keys, reader.header, missing)}, which this file does not; columns "
-        f"Liner does not know: {_names(reader.keys, reader.header, unknown[:12])}"
+        f"{_names(missing)}, which this file does not; columns "
+        f"Liner does not know: {_names(unknown[:12])}"
         f"{' …' if len(unknown) > 12 else ''}.",
         line=1,
         code="unknown_format",
