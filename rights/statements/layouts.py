@@ -214,7 +214,9 @@ def _builder(layout: Layout, keys: list[str], header: list[str]):
         else:
             raise ValueError
         text = f[i_units]
-        units = int(text) if text.isdigit() and text.isascii() else units_parse(text)
+        units = (
+            int(text) if text.isdigit() and text.isascii() and len(text) < 16 else units_parse(text)
+        )
         text = f[i_terr]
         territory = territory_get(text)
         if territory is None:

@@ -218,8 +218,13 @@ def upc_parse(text: str) -> str:
 # Numbers -------------------------------------------------------------------------------------
 
 _INTEGER = re.compile(r"[-+]?\d+")
-# What an amount may look like (spaces around it allowed, as Decimal allows them).
-AMOUNT = re.compile(r"\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*")
+# What an amount may look like (spaces around it allowed, as Decimal allows them). At most ten
+# digits before the point: Earning's amounts are numeric(20, 10), and a larger figure on a
+# statement line is a broken file, not an earning.
+AMOUNT = re.compile(r"\s*[-+]?(?:\d{1,10}(?:\.\d*)?|\.\d+)\s*")
+_AMOUNT_TOO_LARGE = re.compile(r"\s*[-+]?\d{11,}(?:\.\d*)?\s*")
+# Units fit a bigint with room to add a statement's lines up.
+UNITS_MAX = 10**15
 _UNITS_AS_DECIMAL = re.compile(r"[-+]?\d+\.0*")
 
 
@@ -227,12 +232,13 @@ def units_parse(text: str) -> int:
     """A whole number of units. "12.0" (a spreadsheet's rewrite) is 12; "1,200" is refused
     rather than guessed."""
     text = text.strip()
-    if text.isdigit() and text.isascii():
-        return int(text)
-    if _INTEGER.fullmatch(text):
-        return int(text)
-    if _UNITS_AS_DECIMAL.fullmatch(text):
-        return int(text.split(".", 1)[0])
+    if _INTEGER.fullmatch(text) or _UNITS_AS_DECIMAL.fullmatch(text):
+        if len(text) > 30:
+            raise ValueError(f"is “{text[:40]}”, too large for a number of units")
+        value = int(text.split(".", 1)[0])
+        if abs(value) >= UNITS_MAX:
+            raise ValueError(f"is “{text[:40]}”, too large for a number of units")
+        return value
     if not text:
         raise ValueError("is empty (a number of units was expected)")
     raise ValueError(f"is “{text[:40]}”, not a whole number")
@@ -249,6 +255,8 @@ def amount_parse(text: str) -> Decimal:
     text = text.strip()
     if not text:
         raise ValueError("is empty (an amount was expected)")
+    if _AMOUNT_TOO_LARGE.fullmatch(text):
+        raise ValueError(f"is “{text[:40]}”, too large for a statement line")
     if "," in text:
         raise ValueError(
             f"is “{text[:40]}”, not an amount: write it with a point and no thousands "

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from rights.statements import StatementError, statement_open
+from rights.statements import ParsedLine, StatementError, statement_open
 
 from .helpers import DK_NEWER, DK_OLDER, dk_newer_row, stream, tsv
 
@@ -47,6 +47,10 @@ def test_newer_layout_lines_are_normalised():
     assert lines[1].upc == "0196922123456"
     assert lines[1].net == Decimal("0.0123")
     assert lines[2].isrc == "" and lines[2].upc == "196922123456"
+    # Built through its slots for speed, the line is the dataclass it would be otherwise.
+    fields = {name: getattr(first, name) for name in ParsedLine.__slots__}
+    assert first == ParsedLine(**fields)
+    assert hash(first) == hash(ParsedLine(**fields))
 
 
 def test_older_layout_is_told_apart_from_newer():
