@@ -95,11 +95,15 @@ def _closest(keys: list[str], candidates: tuple[Layout, ...]) -> tuple[Layout, l
         return (len(layout.signature) - len(missing), -len(missing))
 
     best = max(candidates, key=score)
-    return best, [k for k in best.signature if k not in present]
+    return best, [best.display(k) for k in best.signature if k not in present]
 
 
 def _unknown(reader: Reader, layout: Layout) -> list[str]:
-    known = layout.known_keys()
+    """The file's columns no layout of ``layout``'s source has."""
+    known: set[str] = set()
+    for other in LAYOUTS:
+        if other.source == layout.source:
+            known |= other.known_keys()
     return [h for h, k in zip(reader.header, reader.keys, strict=True) if k and k not in known]
 
 

@@ -36,6 +36,22 @@ CDBABY = Layout(
     signature=("partner", "sales date", "quantity", "earnings"),
     ignored=("album", "album title", "sale type"),
     constants={"currency": "USD"},
+    names=(
+        "Report Date",
+        "Sales Date",
+        "Partner",
+        "Country",
+        "Artist",
+        "Album",
+        "Track",
+        "UPC",
+        "ISRC",
+        "Sale Type",
+        "Quantity",
+        "Subtotal",
+        "Earnings",
+        "Currency",
+    ),
 )
 
 LAYOUTS = (CDBABY,)

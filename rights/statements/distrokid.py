@@ -48,6 +48,21 @@ DISTROKID_OLDER = Layout(
     excludes=("recoup (usd)",),
     ignored=("team percentage", "song/album", "songwriter royalties withheld"),
     constants={"currency": "USD"},
+    names=(
+        "Reporting Date",
+        "Sale Month",
+        "Store",
+        "Artist",
+        "Title",
+        "ISRC",
+        "UPC",
+        "Quantity",
+        "Team Percentage",
+        "Song/Album",
+        "Country of Sale",
+        "Songwriter Royalties Withheld",
+        "Earnings (USD)",
+    ),
 )
 
 DISTROKID_NEWER = Layout(
@@ -72,6 +87,23 @@ DISTROKID_NEWER = Layout(
         "recoup (usd)",
     ),
     constants={"currency": "USD"},
+    names=(
+        "Reporting Date",
+        "Sale Month",
+        "Store",
+        "Artist",
+        "Title",
+        "ISRC",
+        "UPC",
+        "Quantity",
+        "Team Percentage",
+        "Source Type",
+        "Country of Sale",
+        "Songwriter Royalties Withheld (USD)",
+        "Earnings (USD)",
+        "Recoup (USD)",
+        "Date Inserted",
+    ),
 )
 
 LAYOUTS = (DISTROKID_NEWER, DISTROKID_OLDER)

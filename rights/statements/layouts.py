@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .base import ParsedLine, StatementError
+from .reading import header_key
 from .values import (
     AMOUNT,
     amount_parse,
@@ -72,6 +73,14 @@ class Layout:
     # (Bandcamp's payouts) and are skipped before their cells are read.
     skip: Callable[[dict[str, int]], Callable[[Row], bool]] | None = None
     period: Callable[[str], dt.date] = period_parse
+    # The headers as the source spells them, for messages ("Earnings (USD)", not the key).
+    names: tuple[str, ...] = ()
+
+    def display(self, key: str) -> str:
+        for name in self.names:
+            if header_key(name) == key:
+                return name
+        return key
 
     def known_keys(self) -> set[str]:
         keys = set(self.signature) | set(self.ignored)
@@ -134,7 +143,7 @@ def _builder(layout: Layout, keys: list[str], header: list[str]):
     idx = layout.indexes(keys)
     missing = [f for f in layout.required if f not in idx]
     if missing:
-        names = ", ".join(f"“{layout.columns[f][0]}”" for f in missing)
+        names = ", ".join(f"“{layout.display(layout.columns[f][0])}”" for f in missing)
         raise StatementError(
             f"the header has no {names} column, which a {layout.label} statement has.",
             line=1,

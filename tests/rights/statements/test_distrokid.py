@@ -124,4 +124,4 @@ def test_missing_column_is_named():
     header = [c for c in DK_NEWER if c != "Earnings (USD)"]
     with pytest.raises(StatementError) as caught:
         statement_open(stream(tsv(header, [])), source="distrokid")
-    assert "earnings (usd)" in str(caught.value).casefold()
+    assert "“Earnings (USD)”" in str(caught.value)

@@ -34,7 +34,7 @@ def test_unknown_columns_say_what_was_tried_missing_and_unknown():
     assert error.code == "unknown_format" and error.line == 1
     for source in ("DistroKid", "TuneCore", "CD Baby", "Bandcamp"):
         assert source in message
-    assert "“quantity”" in message and "“earnings (usd)”" in message  # expected, missing
+    assert "“Quantity”" in message and "“Earnings (USD)”" in message  # expected, missing
     assert "“Colour”" in message and "“Flavour”" in message  # the file's unknown columns
 
 
@@ -46,7 +46,7 @@ def test_source_given_is_checked_against_the_file():
 
     error = error_of("Store\tQuantity\tEarnings (USD)\n", source="distrokid")
     assert "not a DistroKid statement" in str(error)
-    assert "“reporting date”" in str(error)
+    assert "“Reporting Date”" in str(error)
 
     assert statement_open(stream(tunecore), source="tunecore").source == "tunecore"
 
