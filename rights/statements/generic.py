@@ -14,7 +14,7 @@ from functools import partial
 
 from .layouts import Layout
 from .reading import header_key
-from .values import period_with_format
+from .values import period_parse, period_with_format
 
 # Field → what a person sees next to the field's column picker.
 GENERIC_FIELDS: dict[str, str] = {
@@ -32,6 +32,7 @@ GENERIC_FIELDS: dict[str, str] = {
     "statement_period": "Statement month",
 }
 GENERIC_REQUIRED = ("sale_period", "net")
+FIELDS = tuple(GENERIC_FIELDS)  # the name rights.models.ColumnMapping's docstring uses
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
@@ -39,7 +40,8 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 @dataclass(frozen=True)
 class GenericMapping:
     """Which header holds each field (``columns``: field → header as written in the file),
-    the dates' ``strptime`` format, and the currency used when no column holds one."""
+    the dates' ``strptime`` format ("" reads the forms Liner knows: 2026-03, 03/2026,
+    Mar 2026 …), and the currency used when no column holds one."""
 
     columns: dict[str, str] = field(default_factory=dict)
     date_format: str = "%Y-%m"
@@ -70,7 +72,9 @@ def mapping_errors(*, mapping: GenericMapping, header: list[str]) -> dict[str, s
         else:
             chosen[key] = name
     fmt = mapping.date_format or ""
-    if "%" not in fmt:
+    if not fmt:
+        pass  # Liner's own period forms
+    elif "%" not in fmt:
         errors["date_format"] = "Write the date format with % codes, for example %Y-%m."
     else:
         try:
@@ -105,5 +109,9 @@ def generic_layout(mapping: GenericMapping) -> Layout:
         required=GENERIC_REQUIRED,
         signature=tuple(key for (key,) in columns.values()),
         constants={"currency": (mapping.currency or "").strip().upper()},
-        period=partial(period_with_format, date_format=mapping.date_format),
+        period=(
+            partial(period_with_format, date_format=mapping.date_format)
+            if mapping.date_format
+            else period_parse
+        ),
     )

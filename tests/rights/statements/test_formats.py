@@ -313,3 +313,19 @@ def test_generic_date_that_does_not_match_the_format_names_the_column():
         list(statement_open(stream(text), mapping=generic_mapping()).lines())
     assert caught.value.line == 2
     assert "Month" in str(caught.value) and "%d.%m.%Y" in str(caught.value)
+
+
+def test_generic_mapping_without_date_format_reads_liners_own_period_forms():
+    text = "Month,Payable\n2026-03,0.50\nMar 2026,0.25\n04/2026,-0.10\n"
+    mapping = GenericMapping(
+        columns={"sale_period": "Month", "net": "Payable"}, date_format="", currency="usd"
+    )
+    assert mapping_errors(mapping=mapping, header=["Month", "Payable"]) == {}
+    lines = list(statement_open(stream(text), mapping=mapping).lines())
+    assert [line.sale_period for line in lines] == [
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 1),
+        dt.date(2026, 4, 1),
+    ]
+    assert [line.units for line in lines] == [0, 0, 0]  # no units column: reversals allowed
+    assert {line.currency for line in lines} == {"USD"}
