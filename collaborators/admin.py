@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .audit import AuditEntry
 from .models import Invitation, Membership, Person, PersonRoleLink, User, Workspace
 
 
@@ -50,3 +51,21 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["email"]
     readonly_fields = ["key"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by services and never edited (see collaborators.audit)."""
+
+    list_display = ["at", "workspace", "actor_name", "action", "summary", "finance"]
+    list_filter = ["finance"]
+    search_fields = ["summary", "action", "actor_name"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -7,8 +7,9 @@ from typing import Any
 import django_filters
 from django.contrib.auth import authenticate
 from django.db.models import F, QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -19,6 +20,7 @@ from rest_framework.views import APIView
 
 from . import selectors, services
 from .api_support import error_response
+from .audit import AuditEntry
 from .models import Invitation, Membership, Person, PersonRole, Workspace
 from .permissions import Action
 from .serializers import (
@@ -361,3 +363,43 @@ class InvitationAcceptView(APIView):
         except services.InvitationError as exc:
             raise ValidationError({"token": [str(exc)]}) from exc
         return Response({"workspace": membership.workspace.slug, "role": membership.role})
+
+
+class AuditEntryOutputSerializer(drf_serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id", "at", "actor", "actor_name", "action", "summary", "subject_type",
+            "subject_id", "data", "finance", "prev_hash", "hash",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="The workspace's audit log, newest first (money entries need finance.view)",
+        parameters=[
+            OpenApiParameter(
+                "action", str, description="Only actions starting with this, e.g. releases."
+            )
+        ],
+    )
+)
+class AuditEntryListView(WorkspaceScopedMixin, generics.ListAPIView):
+    """Read-only: entries are written by the services whose changes they record."""
+
+    serializer_class = AuditEntryOutputSerializer
+    read_action = Action.WORKSPACE_VIEW
+    filter_backends: list[Any] = []
+    queryset = AuditEntry.objects.none()
+
+    def get_queryset(self) -> QuerySet[AuditEntry]:
+        if getattr(self, "swagger_fake_view", False):
+            return AuditEntry.objects.none()
+        qs = AuditEntry.objects.visible_to(
+            workspace=self.workspace, role=self.workspace.membership.role
+        )
+        prefix = self.request.query_params.get("action", "").strip()
+        if prefix:
+            qs = qs.filter(action__startswith=prefix[:60])
+        return qs

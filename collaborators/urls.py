@@ -61,6 +61,7 @@ urlpatterns = [
         views.person_delete,
         name="person-delete",
     ),
+    path("w/<slug:workspace_slug>/audit/", views.audit_log, name="audit-log"),
     path("w/<slug:workspace_slug>/members/", views.members, name="members"),
     path("w/<slug:workspace_slug>/members/invite/", views.invitation_create, name="invite"),
     path(

@@ -364,3 +364,33 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(accepted.next_url)
     context["form"] = form
     return render(request, "collaborators/invitation_accept.html", context)
+
+
+# --- Audit log ------------------------------------------------------------------------------
+
+# The page's filters: a name and the prefix of the actions it shows.
+AUDIT_FILTERS = {
+    "signoffs": ("Sign-offs and master locks", "releases."),
+    "splits": ("Splits", "rights.split"),
+    "payouts": ("Payouts", "rights.payout"),
+    "periods": ("Closed periods", "rights.period"),
+}
+
+
+@workspace_page(Action.WORKSPACE_VIEW)
+def audit_log(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    from .audit import AuditEntry, audit_verify
+
+    shown = request.GET.get("show", "")
+    entries = AuditEntry.objects.visible_to(workspace=workspace, role=workspace.membership.role)
+    if shown in AUDIT_FILTERS:
+        entries = entries.filter(action__startswith=AUDIT_FILTERS[shown][1])
+    page = Paginator(entries.select_related("actor"), 50).get_page(request.GET.get("page"))
+    # Checking the chain reads every entry of the workspace: only when asked for.
+    broken = audit_verify(workspace=workspace) if request.GET.get("verify") else None
+    context = {
+        "page": page, "shown": shown, "filters": AUDIT_FILTERS.items(), "broken": broken,
+    }  # fmt: skip
+    return render(request, "collaborators/audit.html", context)

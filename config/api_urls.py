@@ -81,6 +81,11 @@ urlpatterns = [
         releases_api.CatalogueSettingsView.as_view(),
         name="api-catalogue-settings",
     ),
+    path(
+        "workspaces/<slug:workspace_slug>/audit/",
+        collaborators_api.AuditEntryListView.as_view(),
+        name="api-audit",
+    ),
     path("workspaces/<slug:workspace_slug>/", include(workspace_router.urls)),
     *review_urlpatterns,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
