@@ -177,3 +177,14 @@ def test_the_api_query_count_does_not_grow(api, workspace, owner):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_admin_cannot_add_change_or_delete(rf, workspace):
+    from django.contrib import admin
+
+    (entry,) = record(workspace)
+    model_admin = admin.site._registry[AuditEntry]
+    request = rf.get("/admin/")
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request, entry)
+    assert not model_admin.has_delete_permission(request, entry)
