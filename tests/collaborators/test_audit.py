@@ -45,6 +45,8 @@ def _drop_trigger() -> None:
     # transaction (DDL is transactional on SQLite and PostgreSQL).
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
+            # Deferred foreign-key checks of the inserts must run before the table is altered.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cur.execute(
                 "ALTER TABLE collaborators_auditentry "
                 "DISABLE TRIGGER collaborators_auditentry_no_update"
