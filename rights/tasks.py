@@ -25,3 +25,11 @@ def licence_alerts() -> int:
 
 
 TASKS = {"import": statement_import}
+
+
+@task(name="rights.signature_request_send", soft_time_limit=60, time_limit=90)
+def signature_request_send(*, request_id: int) -> bool:
+    # The service sends once: sent_at marks the row, so a redelivery sends nothing more.
+    return importlib.import_module("rights.services.sheets").signature_request_send(
+        request_id=request_id
+    )
