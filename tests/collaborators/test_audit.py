@@ -106,6 +106,22 @@ def test_a_release_sign_off_and_lock_are_recorded(workspace, owner, member, sett
     assert audit_verify(workspace=workspace) == []
 
 
+def test_a_lock_ended_by_a_change_is_recorded(workspace, owner, member, settings, tmp_path):
+    from releases.models import Track
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    track = TrackFactory(release=ReleaseFactory(workspace=workspace), title="Low Tide")
+    version = review.mix_version_add(track=track, upload=wav(), user=member, note="")
+    review.approver_add(release=track.release, user=owner, actor=owner)
+    review.signoff_record(track=track, version=version, user=owner, decision="approved")
+    review.master_lock(track=track, version=version, user=member)
+    Track.objects.filter(pk=track.pk).update(isrc="GBEMI2500007")
+    assert review.master_lock_recheck(track=track, reason="ISRC edited") is True
+    ended = AuditEntry.objects.filter(workspace=workspace).order_by("-id").first()
+    assert ended.action == "releases.master_lock_ended" and ended.actor is None
+    assert "the ISRC changed" in ended.summary and "Low Tide" in ended.summary
+
+
 # --- The page ---------------------------------------------------------------------------------
 
 
