@@ -16,7 +16,6 @@ from ..models import (
     Earning,
     Licence,
     Period,
-    Share,
     SplitSheetVersion,
     SplitSignature,
     Statement,
@@ -160,10 +159,10 @@ def _open_months(workspace: Workspace) -> list[OpenMonth]:
 
 
 def _sheets(workspace: Workspace) -> tuple[int, list[SheetWaiting]]:
-    """How many sheets are agreed, and who each of the others waits for (three queries).
+    """How many sheets are agreed, and who each of the others waits for (two queries).
 
-    A sheet's current version is the one its ``version`` number names; its parties are the
-    people holding a share in the sets it was drawn up from.
+    A sheet's current version is the one its ``version`` number names; its parties are those
+    its snapshot lists (the people holding a share in the sets it was drawn up from).
     """
     current = list(
         SplitSheetVersion.objects.filter(
@@ -176,16 +175,8 @@ def _sheets(workspace: Workspace) -> tuple[int, list[SheetWaiting]]:
     pending = [v for v in current if v.agreed_at is None]
     if not pending:
         return agreed, []
-    ids = [v.pk for v in pending]
-    parties: dict[int, dict[int, str]] = {}
-    for version_id, person_id, name in (
-        Share.objects.filter(split_set__sheet_versions__in=ids)
-        .values_list("split_set__sheet_versions", "person_id", "person__name")
-        .order_by("position", "id")
-    ):
-        parties.setdefault(version_id, {})[person_id] = name
     signed = set(
-        SplitSignature.objects.filter(version_id__in=ids).values_list("version_id", "person_id")
+        SplitSignature.objects.filter(version__in=pending).values_list("version_id", "person_id")
     )
     waiting = [
         SheetWaiting(
@@ -193,9 +184,9 @@ def _sheets(workspace: Workspace) -> tuple[int, list[SheetWaiting]]:
             title=v.sheet.work.title,
             version=v.number,
             unsigned=sorted(
-                name
-                for person_id, name in parties.get(v.pk, {}).items()
-                if (v.pk, person_id) not in signed
+                party["name"]
+                for party in (v.snapshot or {}).get("parties", [])
+                if (v.pk, party["id"]) not in signed
             ),
         )
         for v in pending

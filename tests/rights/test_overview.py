@@ -48,8 +48,9 @@ def _sheet(workspace, title: str, parties, signed, *, agreed: bool, track=None):
         Share.objects.create(split_set=split, person=person, role="writer",
                              percent=share.quantize(Decimal("0.0001")), position=i)  # fmt: skip
     sheet = SplitSheet.objects.create(workspace=workspace, work=work, version=1)
+    snapshot = {"parties": [{"id": p.pk, "name": p.name} for p in parties]}
     version = SplitSheetVersion.objects.create(
-        sheet=sheet, number=1, snapshot={}, fingerprint="f" * 64,
+        sheet=sheet, number=1, snapshot=snapshot, fingerprint="f" * 64,
         agreed_at=timezone.now() if agreed else None,
     )  # fmt: skip
     version.split_sets.add(split)
