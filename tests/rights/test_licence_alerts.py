@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 from unittest import mock
 
 import pytest
+from django.db import connection
 
+from collaborators.permissions import Role
 from rights.models import Licence, LicenceAlert
 from rights.services.licences import licence_alerts_send, licence_create
-from tests.factories import PersonFactory, TrackFactory
+from tests.factories import MembershipFactory, PersonFactory, TrackFactory, UserFactory
 
 TODAY = date(2026, 6, 1)
 
@@ -104,3 +107,38 @@ def test_the_beat_task_runs_the_service_with_today(make_licence, owner, mailoutb
     assert len(mailoutbox) == 1
     entry = settings.CELERY_BEAT_SCHEDULE["rights-licence-alerts"]
     assert entry["task"] == "rights.licence_alerts"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_one_email(mailoutbox):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks; SQLite serialises writers by itself")
+    user = UserFactory(email="boss@example.com")
+    ws = MembershipFactory(user=user, role=Role.OWNER).workspace
+    licence_create(
+        workspace=ws, user=user, direction="granted", kind="sync", title="Race",
+        counterparty=PersonFactory(workspace=ws), track=TrackFactory(release__workspace=ws),
+        term_start=TODAY - timedelta(days=10), term_end=TODAY + timedelta(days=5),
+        currency="EUR", status=Licence.Status.ACTIVE,
+    )  # fmt: skip
+    start = threading.Barrier(3)
+    counts: list[int] = []
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            start.wait()
+            counts.append(licence_alerts_send(today=TODAY))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == [] and sorted(counts) == [0, 0, 1]
+    assert len(mailoutbox) == 1
+    assert LicenceAlert.objects.filter(days=7, sent_at__isnull=False).count() == 1
