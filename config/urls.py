@@ -31,6 +31,7 @@ urlpatterns = [
     path("w/<slug:workspace_slug>/releases/", include("releases.urls")),
     path("w/<slug:workspace_slug>/audio/", include("audio.urls")),
     path("w/<slug:workspace_slug>/rights/", include("rights.urls")),
+    path("sign/", include("rights.urls_sign")),
     path("w/<slug:workspace_slug>/analytics/", include("analytics.urls")),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
@@ -121,3 +122,50 @@ def works_list(*, workspace: Workspace, search: str = "") -> QuerySet[Work]:
         .prefetch_related("parties__person")
         .order_by("title", "id")
     )
+
+
+def sheet_states(*, works: list[Work]) -> dict[int, dict[str, Any]]:
+    """Work id -> {"state": "agreed"|"waiting"|"empty", "waiting_for": [names]}, in two
+    queries for any number of works (the works come with ``split_sheet`` selected)."""
+    from django.db.models import Q
+
+    from ..models import SplitSheetVersion
+
+    query = Q()
+    wanted = False
+    for work in works:
+        sheet = getattr(work, "split_sheet", None) if _has_sheet(work) else None
+        if sheet is not None and sheet.version:
+            query |= Q(sheet_id=sheet.pk, number=sheet.version)
+            wanted = True
+    versions = {}
+    if wanted:
+        for version in (
+            SplitSheetVersion.objects.filter(query)
+            .select_related("sheet")
+            .prefetch_related("signatures")
+        ):
+            versions[version.sheet.work_id] = version
+    out: dict[int, dict[str, Any]] = {}
+    for work in works:
+        version = versions.get(work.pk)
+        if version is None:
+            out[work.pk] = {"state": "empty", "waiting_for": []}
+            continue
+        signed = {s.person_id for s in version.signatures.all()}
+        waiting = [p["name"] for p in version.snapshot["parties"] if p["id"] not in signed]
+        out[work.pk] = {
+            "state": "agreed" if version.agreed_at else "waiting",
+            "waiting_for": waiting,
+        }
+    return out
+
+
+def _has_sheet(work: Work) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        work.split_sheet  # noqa: B018 - selected with the work; raises when there is none
+    except ObjectDoesNotExist:
+        return False
+    return True

@@ -327,3 +327,84 @@ def request_current(*, work: Work, person: Person) -> bool:
         return False
     _parties_tell(version=version, work=work, only={person.pk})
     return True
+
+
+# --- Downloads --------------------------------------------------------------------------------
+
+ROLE_NAMES = {"writer": "Writer", "publisher": "Publisher", "artist": "Artist",
+              "featured": "Featured artist", "producer": "Producer", "mixer": "Mixer",
+              "label": "Label", "other": "Other"}  # fmt: skip
+
+
+def _set_title(split: dict[str, Any], recordings: dict[int, dict[str, Any]]) -> str:
+    if split["kind"] == "publishing":
+        return f"Publishing split v{split['version']} from {split['effective_from'][:7]}"
+    title = recordings.get(split["track"], {}).get("title", "")
+    return f"Master split of “{title}” v{split['version']} from {split['effective_from'][:7]}"
+
+
+def sheet_rows(*, version: SplitSheetVersion) -> list[list[Any]]:
+    """The version as rows (CSV): a section column, then its values."""
+    snap = version.snapshot
+    recordings = {r["id"]: r for r in snap["recordings"]}
+    rows: list[list[Any]] = [
+        ["section", "name", "role / identifier", "value", "detail"],
+        ["work", snap["work"]["title"], "ISWC", snap["work"]["iswc"], f"version {version.number}"],
+    ]
+    for rec in snap["recordings"]:
+        rows.append(["recording", rec["title"], "ISRC", rec["isrc"], ""])
+    for p in snap["parties"]:
+        rows.append(
+            ["party", p["name"], "PRO / IPI / ISNI", p["pro"], f"{p['ipi']} {p['isni']}".strip()]
+        )
+    for split in snap["sets"]:
+        title = _set_title(split, recordings)
+        for share in split["shares"]:
+            rows.append(["share", share["name"], ROLE_NAMES.get(share["role"], share["role"]),
+                         share["percent"], title])  # fmt: skip
+    for sig in version.signatures.select_related("person").order_by("signed_at", "id"):
+        rows.append(["signature", sig.person.name, sig.get_via_display(),
+                     sig.signed_at.isoformat(timespec="seconds"), sig.signed_name])  # fmt: skip
+    return rows
+
+
+def sheet_pdf(*, version: SplitSheetVersion) -> bytes:
+    from ..pdf import PdfDocument
+
+    snap = version.snapshot
+    recordings = {r["id"]: r for r in snap["recordings"]}
+    state = "agreed" if version.agreed_at else "waiting for signatures"
+    doc = PdfDocument(
+        title=f"Split sheet — {snap['work']['title']}",
+        subtitle=f"Version {version.number}, {state}",
+        created=version.created_at,
+    )
+    doc.pairs([("Work", snap["work"]["title"]), ("ISWC", snap["work"]["iswc"] or "—")])
+    if snap["recordings"]:
+        doc.heading("Recordings")
+        doc.table(["Title", "ISRC"], [[r["title"], r["isrc"] or "—"] for r in snap["recordings"]])
+    doc.heading("Parties")
+    doc.table(
+        ["Name", "PRO", "IPI", "ISNI"],
+        [[p["name"], p["pro"] or "—", p["ipi"] or "—", p["isni"] or "—"] for p in snap["parties"]],
+    )
+    for split in snap["sets"]:
+        doc.heading(_set_title(split, recordings))
+        doc.table(
+            ["Name", "Role", "Share"],
+            [[s["name"], ROLE_NAMES.get(s["role"], s["role"]), f"{s['percent']} %"]
+             for s in split["shares"]],
+            align="LLR",
+        )  # fmt: skip
+    doc.heading("Signatures")
+    signatures = list(version.signatures.select_related("person").order_by("signed_at", "id"))
+    if signatures:
+        doc.table(
+            ["Party", "Signed as", "When (UTC)", "How"],
+            [[s.person.name, s.signed_name, f"{s.signed_at:%Y-%m-%d %H:%M}", s.get_via_display()]
+             for s in signatures],
+        )  # fmt: skip
+    else:
+        doc.paragraph("No one has signed this version yet.")
+    doc.paragraph(f"Fingerprint (SHA-256): {version.fingerprint}")
+    return doc.bytes()
