@@ -241,7 +241,7 @@ def split_create(request: HttpRequest, workspace: Workspace, work_id: int) -> Ht
                 note=request.POST.get("note", ""), user=request.user,
             )  # fmt: skip
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"general": exc.messages}
         else:
             messages.success(request, "New split version saved; the parties are asked to sign.")
             return redirect("rights-work-detail", workspace.slug, work.pk)
@@ -250,6 +250,7 @@ def split_create(request: HttpRequest, workspace: Workspace, work_id: int) -> Ht
     return render(
         request, "rights/works/split_form.html",
         {"work": work, "track": track, "kind": kind, "rows": rows, "errors": errors,
+         "general": errors.get("general", []) + errors.get("__all__", []),
          "people": Person.objects.filter(workspace=workspace).order_by("name"),
          "roles": [(r, Share.Role(r).label) for r in roles], "effective": effective,
          "recoup_orders": RecoupOrder.choices, "latest": latest},
