@@ -1,7 +1,149 @@
-"""Rights API: payouts."""
+"""Rights API: payouts (finance view to read, finance edit to calculate and close) and payee
+statements, which their payees read too (``access_payee``)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.http import HttpResponse
+from django.urls import URLPattern, path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-urlpatterns: list[URLPattern] = []
+from collaborators.api import WorkspaceScopedMixin
+from collaborators.api_support import error_response
+from collaborators.csv_export import csv_bytes
+from collaborators.permissions import Action
+
+from ..selectors import payouts as sel
+from ..serializers.payouts import (
+    RightsPayeeStatementSerializer,
+    RightsPeriodCloseSerializer,
+    RightsPeriodSerializer,
+)
+from ..services import payouts as svc
+from ..services.periods import period_parse
+
+_NOT_FOUND = error_response("No such workspace, month or statement.")
+_REFUSED = error_response("Refused, with the reason (closed month, problems, bad payments).")
+
+
+class _FinanceScope(WorkspaceScopedMixin):
+    read_action = Action.FINANCE_VIEW
+    write_action = Action.FINANCE_EDIT
+
+    def month(self):
+        try:
+            return period_parse(self.kwargs["month"])
+        except Exception:
+            raise exceptions.NotFound("No such month: write it as YYYY-MM.") from None
+
+
+class PeriodListView(_FinanceScope, APIView):
+    @extend_schema(summary="The workspace's calculated months", responses={
+        200: RightsPeriodSerializer(many=True), 404: _NOT_FOUND})  # fmt: skip
+    def get(self, request: Request, workspace_slug: str) -> Response:
+        periods = sel.period_list(workspace=self.workspace)
+        return Response(RightsPeriodSerializer(periods, many=True).data)
+
+
+class PeriodDetailView(_FinanceScope, APIView):
+    @extend_schema(summary="One month's totals and problems", responses={
+        200: RightsPeriodSerializer, 404: _NOT_FOUND})  # fmt: skip
+    def get(self, request: Request, workspace_slug: str, month: str) -> Response:
+        period = sel.period_get(workspace=self.workspace, month=self.month())
+        return Response(RightsPeriodSerializer(period).data)
+
+
+class PeriodCalculateView(_FinanceScope, APIView):
+    @extend_schema(summary="Calculate (again) an open month", request=None, responses={
+        200: RightsPeriodSerializer, 400: _REFUSED, 404: _NOT_FOUND})  # fmt: skip
+    def post(self, request: Request, workspace_slug: str, month: str) -> Response:
+        period = svc.period_calculate(workspace=self.workspace, month=self.month(),
+                                      user=request.user)  # fmt: skip
+        return Response(RightsPeriodSerializer(period).data)
+
+
+class PeriodCloseView(_FinanceScope, APIView):
+    @extend_schema(
+        summary="Mark a month as paid and close it", request=RightsPeriodCloseSerializer,
+        responses={200: RightsPeriodSerializer, 400: _REFUSED, 404: _NOT_FOUND},
+    )  # fmt: skip
+    def post(self, request: Request, workspace_slug: str, month: str) -> Response:
+        period = sel.period_get(workspace=self.workspace, month=self.month())
+        body = RightsPeriodCloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        payments = body.validated_data.get("payments")
+        if payments is not None:
+            payments = [
+                {"payee": p["payee_id"], "amount": p["amount"], "paid_on": p.get("paid_on"),
+                 "reference": p.get("reference", "")}
+                for p in payments
+            ]  # fmt: skip
+        period = svc.period_close(period=period, payments=payments, user=request.user)
+        return Response(RightsPeriodSerializer(period).data)
+
+
+class PeriodPayeesView(_FinanceScope, APIView):
+    @extend_schema(summary="A month's payee statements", responses={
+        200: RightsPayeeStatementSerializer(many=True), 404: _NOT_FOUND})  # fmt: skip
+    def get(self, request: Request, workspace_slug: str, month: str) -> Response:
+        period = sel.period_get(workspace=self.workspace, month=self.month())
+        statements = sel.period_statements(period=period).select_related("period")
+        return Response(RightsPayeeStatementSerializer(statements, many=True).data)
+
+
+class PayeeStatementView(APIView):
+    @extend_schema(summary="One payee statement (finance, or the payee themself)", responses={
+        200: RightsPayeeStatementSerializer, 404: _NOT_FOUND})  # fmt: skip
+    def get(self, request: Request, workspace_slug: str, statement_id: int) -> Response:
+        access = sel.access_payee(user=request.user, workspace_slug=workspace_slug)
+        statement = sel.payee_statement_get(access=access, statement_id=statement_id)
+        return Response(RightsPayeeStatementSerializer(statement).data)
+
+
+class PayeeStatementFileView(APIView):
+    kind = "csv"
+
+    @extend_schema(summary="A payee statement's download (PDF or CSV)",
+                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
+                              404: _NOT_FOUND})  # fmt: skip
+    def get(self, request: Request, workspace_slug: str, statement_id: int) -> HttpResponse:
+        access = sel.access_payee(user=request.user, workspace_slug=workspace_slug)
+        statement = sel.payee_statement_get(access=access, statement_id=statement_id)
+        detail = sel.payee_statement_detail(statement=statement)
+        if self.kind == "pdf":
+            return HttpResponse(sel.payee_statement_pdf(detail=detail),
+                                content_type="application/pdf")  # fmt: skip
+        return HttpResponse(csv_bytes(sel.payee_statement_rows(detail=detail)),
+                            content_type="text/csv")  # fmt: skip
+
+
+class MyStatementsView(APIView):
+    @extend_schema(summary="The statements you may see here: your own (every payee's for "
+                   "finance)", responses={200: RightsPayeeStatementSerializer(many=True),
+                                          404: _NOT_FOUND})  # fmt: skip
+    def get(self, request: Request, workspace_slug: str) -> Response:
+        access = sel.access_payee(user=request.user, workspace_slug=workspace_slug)
+        statements = sel.payee_statements_visible(access=access)
+        return Response(RightsPayeeStatementSerializer(statements, many=True).data)
+
+
+urlpatterns: list[URLPattern] = [
+    path("periods/", PeriodListView.as_view(), name="api-rights-periods"),
+    path("periods/<str:month>/", PeriodDetailView.as_view(), name="api-rights-period"),
+    path("periods/<str:month>/calculate/", PeriodCalculateView.as_view(),
+         name="api-rights-period-calculate"),
+    path("periods/<str:month>/close/", PeriodCloseView.as_view(), name="api-rights-period-close"),
+    path("periods/<str:month>/payees/", PeriodPayeesView.as_view(),
+         name="api-rights-period-payees"),
+    path("payee-statements/<int:statement_id>/", PayeeStatementView.as_view(),
+         name="api-rights-payee-statement"),
+    path("payee-statements/<int:statement_id>.pdf", PayeeStatementFileView.as_view(kind="pdf"),
+         name="api-rights-payee-statement-pdf"),
+    path("payee-statements/<int:statement_id>.csv", PayeeStatementFileView.as_view(kind="csv"),
+         name="api-rights-payee-statement-csv"),
+    path("me/statements/", MyStatementsView.as_view(), name="api-rights-my-statements"),
+]  # fmt: skip
