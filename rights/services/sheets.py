@@ -303,11 +303,8 @@ def split_sheet_remind(*, work: Work, user: Any = None) -> int:
         raise ValidationError(
             "Nothing is waiting to be signed on this sheet.", code="nothing_to_sign"
         )
-    before = SignatureRequest.objects.filter(version=version).count()
     _parties_tell(version=version, work=work)
-    return len(sheet_state(version=version)["waiting_for"]) or (
-        SignatureRequest.objects.filter(version=version).count() - before
-    )
+    return len(sheet_state(version=version)["waiting_for"])
 
 
 def version_for_link(*, version_id: int, person_id: int) -> tuple[SplitSheetVersion, Person]:
