@@ -250,3 +250,15 @@ def test_master_split_change_ends_the_master_lock(song, workspace, owner, manage
     lock = MasterLock.objects.get(track=track)
     assert lock.ended_at is not None
     assert SplitSet.objects.filter(track=track).count() == 2
+
+
+def test_remind_sends_again_and_a_request_is_sent_once(song, mailoutbox):
+    work, track, maya, ines = song
+    publishing(work, [maya, ines], ["50", "50"])
+    sent = len(mailoutbox)
+    with _after(execute=True):
+        assert sheets.split_sheet_remind(work=work) == 2
+    assert len(mailoutbox) == sent + 2
+    request = SignatureRequest.objects.filter(person=ines).first()
+    assert sheets.signature_request_send(request_id=request.pk) is False  # sent already
+    assert len(mailoutbox) == sent + 2
