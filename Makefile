@@ -49,6 +49,7 @@ test: lint
 bench: setup
 	$(BIN)/python bench/audio.py
 	$(BIN)/python bench/releases.py
+	$(BIN)/python bench/payouts.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
