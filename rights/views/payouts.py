@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -164,6 +164,113 @@ def period_close(request: HttpRequest, workspace: Workspace, month: str) -> Http
     return redirect("rights-period", workspace.slug, period.label)
 
 
+# --- Exchange rates and advances ------------------------------------------------------------
+
+
+class RateForm(forms.Form):
+    month = forms.CharField(label="Month (YYYY-MM)", max_length=7)
+    currency = forms.CharField(label="Currency", max_length=3)
+    rate = forms.DecimalField(label="Rate (units of your currency per 1)", max_digits=18,
+                              decimal_places=8, min_value=Decimal("0.00000001"))  # fmt: skip
+
+    def clean_month(self):
+        try:
+            return period_parse(self.cleaned_data["month"])
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages[0]) from None
+
+
+class AdvanceForm(forms.ModelForm):
+    class Meta:
+        from ..models import Advance
+
+        model = Advance
+        fields = ["release", "recipient", "amount", "currency", "paid_on", "recoup_from",
+                  "description"]  # fmt: skip
+        widgets = {"paid_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, workspace: Workspace, **kwargs):
+        from releases.models import Release
+
+        super().__init__(*args, **kwargs)
+        self.fields["release"].queryset = Release.objects.filter(workspace=workspace)
+        self.fields["recipient"].queryset = Person.objects.filter(workspace=workspace)
+
+
+def _rates_page(request, workspace, form=None, status=200):
+    from ..models import ExchangeRate
+
+    return render(request, "rights/payouts/rates.html", {
+        "workspace": workspace, "form": form or RateForm(),
+        "rates": ExchangeRate.objects.filter(workspace=workspace).order_by("-period", "currency"),
+        "can_edit": can(workspace.membership.role, Action.FINANCE_EDIT),
+    }, status=status)  # fmt: skip
+
+
+@workspace_page(Action.FINANCE_VIEW)
+def rates(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    if request.method != "POST":
+        return _rates_page(request, workspace)
+    if not can(workspace.membership.role, Action.FINANCE_EDIT):
+        raise PermissionDenied
+    if request.FILES.get("file"):
+        try:
+            done = svc.exchange_rates_import(
+                workspace=workspace, data=request.FILES["file"].read(), user=request.user
+            )
+        except ValidationError as error:
+            return render(
+                request, "rights/payouts/rates.html", {
+                    "workspace": workspace, "form": RateForm(), "import_errors": error.messages,
+                    "rates": [], "can_edit": True,
+                }, status=400)  # fmt: skip
+        messages.success(request, f"{len(done)} rate(s) imported.")
+        return redirect("rights-rates", workspace.slug)
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.exchange_rate_set(
+                workspace=workspace, month=form.cleaned_data["month"],
+                currency=form.cleaned_data["currency"], rate=form.cleaned_data["rate"],
+                user=request.user,
+            )  # fmt: skip
+            messages.success(request, "Rate saved.")
+            return redirect("rights-rates", workspace.slug)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+    return _rates_page(request, workspace, form, status=400)
+
+
+@workspace_page(Action.FINANCE_VIEW)
+def advances(request: HttpRequest, workspace: Workspace) -> HttpResponse:
+    from ..models import Advance
+
+    form = AdvanceForm(workspace=workspace)
+    status = 200
+    if request.method == "POST":
+        if not can(workspace.membership.role, Action.FINANCE_EDIT):
+            raise PermissionDenied
+        form = AdvanceForm(request.POST, workspace=workspace)
+        if form.is_valid():
+            try:
+                svc.advance_create(workspace=workspace, user=request.user, **form.cleaned_data)
+                messages.success(request, "Advance saved.")
+                return redirect("rights-advances", workspace.slug)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+        status = 400
+    return render(request, "rights/payouts/advances.html", {
+        "workspace": workspace, "form": form,
+        "advances": Advance.objects.filter(workspace=workspace).select_related(
+            "release", "recipient"),
+        "can_edit": can(workspace.membership.role, Action.FINANCE_EDIT),
+    }, status=status)  # fmt: skip
+
+
 # --- Payee statements (payees see their own) --------------------------------------------------
 
 
@@ -229,6 +336,8 @@ urlpatterns: list[URLPattern] = [
     path("payouts/", payouts, name="rights-payouts"),
     path("payouts/calculate/", payouts_calculate, name="rights-payouts-calculate"),
     path("payouts/settings/", payouts_settings, name="rights-payouts-settings"),
+    path("payouts/rates/", rates, name="rights-rates"),
+    path("payouts/advances/", advances, name="rights-advances"),
     path("payouts/<str:month>/", period_detail, name="rights-period"),
     path("payouts/<str:month>/close/", period_close, name="rights-period-close"),
     path("mine/", my_statements, name="rights-my-statements"),

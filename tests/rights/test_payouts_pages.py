@@ -81,3 +81,36 @@ def test_period_page_query_count_is_constant(client, workspace, owner):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_rates_page_sets_and_imports_all_or_nothing(client, workspace, owner):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rights.models import ExchangeRate
+
+    _login(client, owner)
+    url = reverse("rights-rates", args=["maya"])
+    bad = client.post(url, {"month": "2026-03", "currency": "EUR", "rate": "0"})
+    assert bad.status_code == 400 and not ExchangeRate.objects.exists()
+    client.post(url, {"month": "2026-03", "currency": "EUR", "rate": "1.08"})
+    assert ExchangeRate.objects.get().rate == Decimal("1.08")
+    data = b"period,currency,rate\n2026-04,SEK,0.09\n2026-4x,NOK,0.1\n"
+    page = client.post(url, {"file": SimpleUploadedFile("r.csv", data)})
+    assert page.status_code == 400 and "Line 3" in page.content.decode()
+    assert ExchangeRate.objects.count() == 1
+    client.post(url, {"file": SimpleUploadedFile("r.csv", data.replace(b"4x", b"04"))})
+    assert ExchangeRate.objects.count() == 3
+
+
+def test_advances_page_adds_one(client, workspace, owner):
+    from rights.models import Advance
+
+    release = track_of(workspace).release
+    person = PersonFactory(workspace=workspace)
+    _login(client, owner)
+    url = reverse("rights-advances", args=["maya"])
+    form = {"release": release.pk, "recipient": person.pk, "amount": "250.00",
+            "currency": "USD", "paid_on": "2026-01-10", "recoup_from": "recipient"}  # fmt: skip
+    assert client.post(url, form | {"amount": "-1"}).status_code == 400
+    assert client.post(url, form).status_code == 302
+    assert Advance.objects.get().amount == Decimal("250.00")
