@@ -19,9 +19,12 @@ from collaborators.permissions import Action
 
 from ..selectors import payouts as sel
 from ..serializers.payouts import (
+    RightsAdvanceSerializer,
+    RightsExchangeRateSerializer,
     RightsPayeeStatementSerializer,
     RightsPeriodCloseSerializer,
     RightsPeriodSerializer,
+    RightsSettingsSerializer,
 )
 from ..services import payouts as svc
 from ..services.periods import period_parse
@@ -131,7 +134,97 @@ class MyStatementsView(APIView):
         return Response(RightsPayeeStatementSerializer(statements, many=True).data)
 
 
+def _rate_out(row) -> dict:
+    return {"period": f"{row.period:%Y-%m}", "currency": row.currency, "rate": row.rate,
+            "source": row.source}  # fmt: skip
+
+
+class ExchangeRatesView(_FinanceScope, APIView):
+    @extend_schema(summary="The workspace's exchange rates", responses={
+        200: RightsExchangeRateSerializer(many=True), 404: _NOT_FOUND})  # fmt: skip
+    def get(self, request: Request, workspace_slug: str) -> Response:
+        from ..models import ExchangeRate
+
+        rows = ExchangeRate.objects.filter(workspace=self.workspace).order_by("-period")
+        return Response(RightsExchangeRateSerializer([_rate_out(r) for r in rows], many=True).data)
+
+    @extend_schema(summary="Set a month's rate for a currency",
+                   request=RightsExchangeRateSerializer,
+                   responses={200: RightsExchangeRateSerializer, 400: _REFUSED})  # fmt: skip
+    def post(self, request: Request, workspace_slug: str) -> Response:
+        body = RightsExchangeRateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        row = svc.exchange_rate_set(
+            workspace=self.workspace, month=period_parse(body.validated_data["period"]),
+            currency=body.validated_data["currency"], rate=body.validated_data["rate"],
+            user=request.user,
+        )  # fmt: skip
+        return Response(RightsExchangeRateSerializer(_rate_out(row)).data)
+
+
+class AdvancesView(_FinanceScope, APIView):
+    @extend_schema(summary="The workspace's advances", responses={
+        200: RightsAdvanceSerializer(many=True), 404: _NOT_FOUND})  # fmt: skip
+    def get(self, request: Request, workspace_slug: str) -> Response:
+        from ..models import Advance
+
+        rows = Advance.objects.filter(workspace=self.workspace)
+        return Response(RightsAdvanceSerializer(rows, many=True).data)
+
+    @extend_schema(summary="Record an advance", request=RightsAdvanceSerializer,
+                   responses={201: RightsAdvanceSerializer, 400: _REFUSED})  # fmt: skip
+    def post(self, request: Request, workspace_slug: str) -> Response:
+        from collaborators.models import Person
+        from releases.models import Release
+
+        body = RightsAdvanceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        release = Release.objects.filter(workspace=self.workspace, pk=data.pop("release_id"))
+        recipient = Person.objects.filter(workspace=self.workspace, pk=data.pop("recipient_id"))
+        if not release.exists() or not recipient.exists():
+            raise exceptions.ValidationError(
+                {"release_id": ["Choose a release and a person of this workspace."]}
+            )
+        advance = svc.advance_create(
+            workspace=self.workspace, release=release.get(), recipient=recipient.get(),
+            user=request.user, **data,
+        )  # fmt: skip
+        return Response(RightsAdvanceSerializer(advance).data, status=201)
+
+
+class RightsSettingsView(_FinanceScope, APIView):
+    @extend_schema(summary="Payout settings", responses={200: RightsSettingsSerializer})
+    def get(self, request: Request, workspace_slug: str) -> Response:
+        return Response(
+            RightsSettingsSerializer(svc.rights_settings_get(workspace=self.workspace)).data
+        )
+
+    @extend_schema(summary="Change the payout settings", request=RightsSettingsSerializer,
+                   responses={200: RightsSettingsSerializer, 400: _REFUSED})  # fmt: skip
+    def put(self, request: Request, workspace_slug: str) -> Response:
+        from collaborators.models import Person
+
+        body = RightsSettingsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        payee = None
+        if body.validated_data["default_payee_id"] is not None:
+            payee = Person.objects.filter(
+                workspace=self.workspace, pk=body.validated_data["default_payee_id"]
+            ).first()
+            if payee is None:
+                raise exceptions.ValidationError({"default_payee_id": ["No such person here."]})
+        settings = svc.rights_settings_update(
+            workspace=self.workspace, default_payee=payee,
+            minimum_payout=body.validated_data["minimum_payout"], user=request.user,
+        )  # fmt: skip
+        return Response(RightsSettingsSerializer(settings).data)
+
+
 urlpatterns: list[URLPattern] = [
+    path("exchange-rates/", ExchangeRatesView.as_view(), name="api-rights-exchange-rates"),
+    path("advances/", AdvancesView.as_view(), name="api-rights-advances"),
+    path("rights-settings/", RightsSettingsView.as_view(), name="api-rights-settings"),
     path("periods/", PeriodListView.as_view(), name="api-rights-periods"),
     path("periods/<str:month>/", PeriodDetailView.as_view(), name="api-rights-period"),
     path("periods/<str:month>/calculate/", PeriodCalculateView.as_view(),

@@ -44,3 +44,26 @@ class RightsPeriodCloseSerializer(serializers.Serializer):
         many=True, required=False,
         help_text="Leave out to pay every due statement in full.",
     )  # fmt: skip
+
+
+class RightsExchangeRateSerializer(serializers.Serializer):
+    period = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
+    currency = serializers.CharField(max_length=3)
+    rate = serializers.DecimalField(max_digits=18, decimal_places=8)
+    source = serializers.CharField(read_only=True)
+
+
+class RightsAdvanceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    release_id = serializers.IntegerField()
+    recipient_id = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    currency = serializers.CharField(max_length=3)
+    paid_on = serializers.DateField()
+    recoup_from = serializers.ChoiceField(choices=["top", "recipient"], default="recipient")
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class RightsSettingsSerializer(serializers.Serializer):
+    default_payee_id = serializers.IntegerField(allow_null=True)
+    minimum_payout = serializers.DecimalField(max_digits=14, decimal_places=2)

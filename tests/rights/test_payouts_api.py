@@ -75,3 +75,39 @@ def test_period_list_query_count(api, owner, workspace):
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(f"{BASE}periods/").json()) == 5
     assert len(many) == len(few)
+
+
+def test_rates_advances_and_settings(api, owner, workspace, assert_shape=assert_error_shape):
+    client = api(owner)
+    response = client.post(
+        f"{BASE}exchange-rates/",
+        {"period": "2026-03", "currency": "sek", "rate": "0.09"},
+        format="json",
+    )
+    assert response.status_code == 200 and response.json()["currency"] == "SEK"
+    refused = client.post(
+        f"{BASE}exchange-rates/",
+        {"period": "2026-03", "currency": "SEK", "rate": "-1"},
+        format="json",
+    )
+    assert_shape(refused, 400)
+    assert [r["rate"] for r in client.get(f"{BASE}exchange-rates/").json()] == ["0.09000000"]
+    person = PersonFactory(workspace=workspace)
+    release = track_of(workspace).release
+    created = client.post(f"{BASE}advances/", {
+        "release_id": release.pk, "recipient_id": person.pk, "amount": "100.00",
+        "currency": "USD", "paid_on": "2026-01-01"}, format="json")  # fmt: skip
+    assert created.status_code == 201
+    assert len(client.get(f"{BASE}advances/").json()) == 1
+    changed = client.put(
+        f"{BASE}rights-settings/",
+        {"default_payee_id": person.pk, "minimum_payout": "25.00"},
+        format="json",
+    )
+    assert changed.json() == {"default_payee_id": person.pk, "minimum_payout": "25.00"}
+    bad = client.put(
+        f"{BASE}rights-settings/",
+        {"default_payee_id": 999999, "minimum_payout": "1"},
+        format="json",
+    )
+    assert_shape(bad, 400)
