@@ -73,6 +73,26 @@ def release_page(title: str, track: str = "") -> Callable[[Workspace], str]:
     return url
 
 
+def rights_work(title: str) -> Callable[[Workspace], str]:
+    """The page of the demo work (song) called ``title``: its splits and split sheet."""
+
+    def url(workspace: Workspace) -> str:
+        from rights.models import Work
+
+        work = Work.objects.get(workspace=workspace, title=title)
+        return f"/w/{workspace.slug}/rights/works/{work.pk}/"
+
+    return url
+
+
+def rights_last_paid_month(workspace: Workspace) -> str:
+    """The payouts of the demo's latest closed month: payees, recoupment, conversions."""
+    from rights.models import Period
+
+    period = Period.objects.filter(workspace=workspace, status="closed").order_by("-month")[0]
+    return f"/w/{workspace.slug}/rights/payouts/{period.label}/"
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str  # docs/screenshots/<name>.png
@@ -115,6 +135,9 @@ SHOTS = [
         wait_for="#comments article.thread",
         canvas="#waveform",
     ),
+    Shot("rights-overview", lambda ws: f"/w/{ws.slug}/rights/", wait_for="main h1"),
+    Shot("rights-work", rights_work("Glasshouse"), wait_for="#sheet"),
+    Shot("rights-payouts", rights_last_paid_month, wait_for="main table"),
 ]
 
 
