@@ -122,16 +122,30 @@ class Earning(models.Model):
     ``sale_period`` is the month the sale happened, ``statement_period`` the month the
     distributor reported it; both are first days of months. ``booked_period`` is the month whose
     payouts it counts in: the sale month, or the next open month when that one was already
-    closed (``adjustment``). ``line_hash`` identifies the line's content (with its occurrence
-    number inside its file), so the same line imported again from another file is skipped.
+    closed (``adjustment``). ``line_hash`` identifies the line's content, so the same line imported again (from
+    another file, or repeated inside one) is skipped and counted.
     Amounts keep the distributor's precision and currency; conversion happens per period.
     """
 
     id = models.BigAutoField(primary_key=True)
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="earnings")
+    # Every index and foreign-key check here is paid for by each row of a million-line import
+    # (PostgreSQL checks Django's deferred foreign keys row by row at commit), so only what a
+    # read needs is kept. The workspace is the prefix of the unique line index; tracks,
+    # releases and rules are found through (workspace, booked_period, track) and the unmatched
+    # index, and deleting one of them (rare) may scan. The foreign keys are not database
+    # constraints: Django's delete collector still cascades and nulls them, and the importer
+    # writes only ids it has just read from those tables inside its transaction.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="earnings", db_constraint=False
+    )
     line_no = models.PositiveIntegerField()
-    line_hash = models.CharField(max_length=32)
+    # A 128-bit digest (``rights.statements.line_hash``): PostgreSQL's uuid type keeps the
+    # unique index at 16 bytes a row.
+    line_hash = models.UUIDField()
     statement_period = models.DateField()
     sale_period = models.DateField()
     booked_period = models.DateField()
@@ -148,14 +162,17 @@ class Earning(models.Model):
     currency = models.CharField(max_length=3)
     match_key = models.CharField(max_length=64)
     track = models.ForeignKey(
-        Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="earnings"
-    )
+        Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="earnings",
+        db_index=False, db_constraint=False,
+    )  # fmt: skip
     release = models.ForeignKey(
-        Release, on_delete=models.SET_NULL, null=True, blank=True, related_name="earnings"
-    )
+        Release, on_delete=models.SET_NULL, null=True, blank=True, related_name="earnings",
+        db_index=False, db_constraint=False,
+    )  # fmt: skip
     rule = models.ForeignKey(
-        MatchRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="earnings"
-    )
+        MatchRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="earnings",
+        db_index=False, db_constraint=False,
+    )  # fmt: skip
 
     class Meta:
         ordering = ["statement", "line_no"]
