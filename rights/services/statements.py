@@ -162,10 +162,11 @@ class _Matcher:
                 by_upc.setdefault(upc, []).append((track_id, release_id))
         self.by_upc_single = {upc: pair[0] for upc, pair in by_upc.items() if len(pair) == 1}
         self.rule_track = rule_tracks
-        self._cache: dict[tuple[str, str, str, str], tuple[str, Any, Any, Any]] = {}
+        self._cache: dict[tuple[str, str, str, str], tuple[str, Any, Any, Any, str]] = {}
 
-    def match(self, isrc: str, upc: str, title: str, artist: str) -> tuple[str, Any, Any, Any]:
-        """(match key, track id, release id, rule id); the ids are None when unmatched."""
+    def match(self, isrc: str, upc: str, title: str, artist: str) -> tuple[str, Any, Any, Any, str]:
+        """(match key, track id, release id, rule id, COPY tail); the ids are None when
+        unmatched."""
         probe = (isrc, upc, title, artist)
         found = self._cache.get(probe)
         if found is not None:
@@ -182,7 +183,10 @@ class _Matcher:
             pair = self.by_upc_title.get((upc, normalise_text(title))) or self.by_upc_single.get(
                 upc
             )
-        found = (key, *(pair or (None, None)), rule_id)
+        track_id, release_id = pair or (None, None)
+        # The line's last four COPY fields, worked out once per distinct song.
+        tail = f"{key}\t{_null(track_id)}\t{_null(release_id)}\t{_null(rule_id)}\n"
+        found = (key, track_id, release_id, rule_id, tail)
         self._cache[probe] = found
         return found
 
@@ -320,6 +324,7 @@ def _write_lines(
     progress: Progress | None,
 ) -> tuple[str, int, Decimal, set[str], dt.date | None, dt.date | None, int]:
     pg = writer.pg
+    head = f"{statement.workspace_id}\t{statement.pk}\t"
     texts: dict[dt.date, str] = {}
     sale_text: dict[dt.date, str] = {}
     booked_text: dict[dt.date, str] = {}
@@ -340,7 +345,7 @@ def _write_lines(
             booked_text[sale] = f"{booked[0].isoformat()}\t{'t' if booked[1] else 'f'}"
             first = sale if first is None or sale < first else first
             last = sale if last is None or sale > last else last
-        key, track_id, release_id, rule_id = matcher.match(
+        key, track_id, release_id, rule_id, tail = matcher.match(
             line.isrc, line.upc, line.title, line.artist
         )
         total += line.net
@@ -351,14 +356,23 @@ def _write_lines(
             days = texts.get(line.statement_period)
             if days is None:
                 days = texts[line.statement_period] = line.statement_period.isoformat()
-            batch.append(
-                f"{workspace_id}\t{statement_id}\t{line.line_no}\t{hashed}\t{days}\t"
-                f"{sale_text[sale]}\t{booked_text[sale]}\t{_pg_text(line.store)}\t"
-                f"{line.territory}\t{line.isrc}\t{line.upc}\t{_pg_text(line.title)}\t"
-                f"{_pg_text(line.artist)}\t{line.units}\t{line.gross}\t{line.net}\t"
-                f"{line.currency}\t{key}\t{_null(track_id)}\t{_null(release_id)}\t"
-                f"{_null(rule_id)}\n"
+            store, title, artist = line.store, line.title, line.artist
+            text = (
+                f"{head}{line.line_no}\t{hashed}\t{days}\t{sale_text[sale]}\t"
+                f"{booked_text[sale]}\t{store}\t{line.territory}\t{line.isrc}\t{line.upc}\t"
+                f"{title}\t{artist}\t{line.units}\t{line.gross}\t{line.net}\t"
+                f"{line.currency}\t{tail}"
             )
+            # A backslash, tab or line break inside a text value (rare) needs COPY's escapes.
+            if text.count("\t") != 21 or "\\" in text or "\r" in text or text.count("\n") != 1:
+                store, title, artist = _pg_text(store), _pg_text(title), _pg_text(artist)
+                text = (
+                    f"{head}{line.line_no}\t{hashed}\t{days}\t{sale_text[sale]}\t"
+                    f"{booked_text[sale]}\t{store}\t{line.territory}\t{line.isrc}\t"
+                    f"{line.upc}\t{title}\t{artist}\t{line.units}\t{line.gross}\t"
+                    f"{line.net}\t{line.currency}\t{tail}"
+                )
+            batch.append(text)
         else:
             batch.append(
                 (

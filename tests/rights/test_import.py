@@ -260,3 +260,13 @@ def test_an_empty_or_oversized_upload_is_refused(workspace, settings):
     settings.RIGHTS_STATEMENT_MAX_BYTES = 10
     with pytest.raises(Exception, match="limit"):
         statement_upload(workspace=workspace, upload=SimpleUploadedFile("x.tsv", b"x" * 11))
+
+
+def test_text_with_backslashes_and_quoted_line_breaks_reads_back_as_written(workspace, catalogue_):
+    header = "\t".join(DK_NEWER)
+    row = dict(zip(DK_NEWER, dk_newer_row(), strict=True))
+    row.update({"Title": '"Back\\slash\nSong"', "Artist": "AC\\DC", "ISRC": ""})
+    data = (header + "\n" + "\t".join(row[c] for c in DK_NEWER) + "\n").encode()
+    run(workspace, data)
+    earning = Earning.objects.get()
+    assert (earning.title, earning.artist) == ("Back\\slash\nSong", "AC\\DC")
