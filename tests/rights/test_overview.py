@@ -4,6 +4,7 @@ the finance roles, a fixed number of queries, and a first step for a new workspa
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -70,7 +71,8 @@ def _statement(workspace, n, track, *, lines: int, unmatched: int, month: dt.dat
     statement.save(update_fields=["created_at"])
     for i in range(lines):
         Earning.objects.create(
-            workspace=workspace, statement=statement, line_no=i + 1, line_hash=f"{n}-{i}",
+            workspace=workspace, statement=statement, line_no=i + 1,
+            line_hash=uuid.uuid5(uuid.NAMESPACE_OID, f"{n}-{i}"),
             statement_period=month, sale_period=month, booked_period=month, store="Spotify",
             territory="SE", units=10, gross=Decimal("1.50"), net=Decimal("1.50"),
             currency=currency, match_key=f"k{n}-{i}", track=None if i < unmatched else track,
