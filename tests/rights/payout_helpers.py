@@ -34,7 +34,7 @@ def earn(workspace, track, net, *, month=MARCH, currency=None, store="Spotify", 
     number = next(_lines)
     return Earning.objects.create(
         workspace=workspace, statement=statement(workspace), line_no=number,
-        line_hash=f"h{number}", statement_period=month, sale_period=month, booked_period=month,
+        line_hash=f"{number:032x}", statement_period=month, sale_period=month, booked_period=month,
         store=store, territory=territory, net=Decimal(net), gross=Decimal(net),
         currency=currency or workspace.default_currency, match_key=f"k{number}",
         track=track, release=track.release if track else None,
