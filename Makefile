@@ -50,6 +50,7 @@ bench: setup
 	$(BIN)/python bench/audio.py
 	$(BIN)/python bench/releases.py
 	$(BIN)/python bench/payouts.py
+	$(BIN)/python bench/statements.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
