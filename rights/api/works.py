@@ -133,9 +133,10 @@ class WorkPartiesView(_Scope, generics.GenericAPIView):
     @extend_schema(summary="Add a writer or publisher", request=RightsWorkPartyInputSerializer,
                    responses={201: RightsWorkPartySerializer})  # fmt: skip
     def post(self, request: Request, workspace_slug: str, pk: int) -> Response:
+        work = self.work()  # another workspace's work is a 404 before its input is read
         data = RightsWorkPartyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        party = svc.work_party_add(work=self.work(), **data.validated_data)
+        party = svc.work_party_add(work=work, **data.validated_data)
         party = WorkParty.objects.select_related("person").get(pk=party.pk)
         return Response(RightsWorkPartySerializer(party).data, status=201)
 
