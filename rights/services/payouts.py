@@ -37,10 +37,9 @@ from ..models import (
     Recoupment,
     RecoupOrder,
     RightsSettings,
-    SplitKind,
-    SplitSet,
 )
 from ..royalty import allocate, money
+from ..selectors.works import master_splits_in_effect
 from .periods import month_start, period_assert_open, period_label, period_parse
 
 ZERO = Decimal("0.00")
@@ -278,25 +277,6 @@ def _rate_problem(*, currency: str, workspace: Workspace, month: dt.date) -> str
     return f"Enter the {currency} → {workspace.default_currency} rate for {period_label(month)}"
 
 
-def splits_in_effect(*, track_ids, month: dt.date) -> dict[int, SplitSet]:
-    """The agreed master split in effect for each track in ``month`` (shares prefetched): the
-    latest by (effective_from, version) of those agreed and effective by then."""
-    in_effect: dict[int, SplitSet] = {}
-    sets = (
-        SplitSet.objects.filter(
-            kind=SplitKind.MASTER,
-            track_id__in=list(track_ids),
-            agreed_at__isnull=False,
-            effective_from__lte=month,
-        )  # fmt: skip
-        .order_by("track_id", "-effective_from", "-version")
-        .prefetch_related("shares")
-    )
-    for split_set in sets:
-        in_effect.setdefault(split_set.track_id, split_set)
-    return in_effect
-
-
 def _aggregate(*, workspace: Workspace, period: Period, work: _Work) -> Decimal:
     """Convert each currency's matched earnings of the month, and write the conversions.
     Returns the converted unmatched money (told on the page, allocated once matched)."""
@@ -407,7 +387,7 @@ def period_calculate(*, workspace: Workspace, month: dt.date, user=None) -> Peri
     work = _Work()
     unmatched = _aggregate(workspace=workspace, period=period, work=work)
     earnings = sum(work.track_amount.values(), ZERO)
-    splits = splits_in_effect(track_ids=work.track_amount.keys(), month=month)
+    splits = master_splits_in_effect(track_ids=work.track_amount.keys(), month=month)
 
     release_tracks: dict[int, list[int]] = defaultdict(list)
     for track_id in sorted(work.track_amount):
@@ -683,5 +663,4 @@ __all__ = [
     "period_close",
     "rights_settings_get",
     "rights_settings_update",
-    "splits_in_effect",
 ]
