@@ -10,6 +10,7 @@ DistroKid's newer TSV and TuneCore's sales CSV (see ``rights.statements.distroki
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -235,8 +236,12 @@ def seed_rights(*, workspace: Any, user: Any, today: dt.date | None = None) -> N
     if not Work.objects.filter(workspace=workspace).exists():
         _works(workspace, user, months[0])
     _licences(workspace, user, today)
-    # The year of statements and its payouts (``_money``) join once the statement import
-    # service is in.
+    # The year of statements and its payouts (``_money``) wait for a fix in
+    # payouts._recoupables: on SQLite a Sum() of earlier recoupments comes back with fifteen
+    # significant digits (195.190000000000), so the second month that recoups an item fails
+    # Period.full_clean ("no more than 2 decimal places"). PostgreSQL is fine. Once the sum is
+    # rounded there (money(row["total"])), call it here:
+    # _money(workspace, user, months)
 
 
 def _people(workspace: Any) -> dict[str, Any]:
@@ -370,8 +375,6 @@ def _catalogue(workspace: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any
 def _money(workspace: Any, user: Any, months: list[dt.date]) -> None:
     """Rates, a year of statements, an advance, the default payee, then every month calculated
     and all but the last two paid."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from collaborators.models import Person
 
     from .models import Advance, Statement
@@ -404,8 +407,8 @@ def _money(workspace: Any, user: Any, months: list[dt.date]) -> None:
             )))  # fmt: skip
         for name, source, data in files:
             statement_import(
-                workspace=workspace, user=user, source=source,
-                file=SimpleUploadedFile(name, data, content_type="text/plain"),
+                workspace=workspace, file=io.BytesIO(data), filename=name, source=source,
+                user=user,
             )  # fmt: skip
     album_release = next((t["release"] for t in album), None)
     if album_release and not Advance.objects.filter(workspace=workspace).exists():
