@@ -89,7 +89,9 @@ def rights_last_paid_month(workspace: Workspace) -> str:
     """The payouts of the demo's latest closed month: payees, recoupment, conversions."""
     from rights.models import Period
 
-    period = Period.objects.filter(workspace=workspace, status="closed").order_by("-month")[0]
+    period = Period.objects.filter(workspace=workspace, status="closed").order_by("-month").first()
+    if period is None:  # no month paid yet: the list of months
+        return f"/w/{workspace.slug}/rights/payouts/"
     return f"/w/{workspace.slug}/rights/payouts/{period.label}/"
 
 
