@@ -341,7 +341,8 @@ def _recoupables(*, workspace: Workspace, period: Period, release_ids, work: _Wo
         .order_by()
     ):
         key = ("e", row["expense_id"]) if row["expense_id"] else ("a", row["advance_id"])
-        earlier[key] = row["total"]
+        # SQLite sums decimals as floats ("195.190000000000"); every part is whole cents.
+        earlier[key] = money(row["total"])
 
     def balance(kind: str, item, amount: Decimal, currency: str) -> Decimal | None:
         rate = rates.get(currency)
