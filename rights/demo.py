@@ -236,12 +236,7 @@ def seed_rights(*, workspace: Any, user: Any, today: dt.date | None = None) -> N
     if not Work.objects.filter(workspace=workspace).exists():
         _works(workspace, user, months[0])
     _licences(workspace, user, today)
-    # The year of statements and its payouts (``_money``) wait for a fix in
-    # payouts._recoupables: on SQLite a Sum() of earlier recoupments comes back with fifteen
-    # significant digits (195.190000000000), so the second month that recoups an item fails
-    # Period.full_clean ("no more than 2 decimal places"). PostgreSQL is fine. Once the sum is
-    # rounded there (money(row["total"])), call it here:
-    # _money(workspace, user, months)
+    _money(workspace, user, months)
 
 
 def _people(workspace: Any) -> dict[str, Any]:

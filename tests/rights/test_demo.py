@@ -110,9 +110,6 @@ def test_seed_demo_brings_works_sheets_and_licences_once(seeded):
     assert _counts() == counts
 
 
-# Waits for payouts._recoupables to round the earlier recoupments' Sum() on SQLite (see
-# rights/demo.py, seed_rights); strict, so the mark must go when the demo's money is back.
-@pytest.mark.xfail(strict=True, reason="the demo's statements and payouts are not seeded yet")
 def test_seed_demo_brings_a_year_of_statements_and_the_paid_months(seeded):
     workspace = seeded
     today = dt.date.today()
