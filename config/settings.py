@@ -362,6 +362,13 @@ SPECTACULAR_SETTINGS = {
         "CreditRoleEnum": "releases.models.Credit.Role",
         "ReleaseStatusEnum": "releases.models.Release.Status",
         "JobStatusEnum": "collaborators.jobs.models.JobStatus",
+        "SplitKindEnum": "rights.models.SplitKind",
+        "LicenceKindEnum": "rights.models.licences.LicenceKind",
+        "LicenceStatusEnum": "rights.models.licences.LicenceStatus",
+        "StatementStatusEnum": "rights.models.Statement.Status",
+        "PeriodStatusEnum": "rights.models.Period.Status",
+        "WorkRoleEnum": "rights.models.works.WorkRole",
+        "ShareRoleEnum": "rights.models.splits.ShareRole",
     },
     # Swagger UI and ReDoc are served from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -48,6 +48,8 @@ _VERSION = [OpenApiParameter("version", int, description="A sheet version; defau
 class _Scope(WorkspaceScopedMixin):
     read_action = Action.CONTENT_VIEW
     write_action = Action.CONTENT_EDIT
+    # For the schema only (what the path's id is): the views fetch through ``work()``.
+    queryset = Work.objects.none()
 
     def work(self) -> Work:
         # Fetched within the workspace: another workspace's work is a 404.
@@ -169,6 +171,7 @@ class WorkSplitsView(_Scope, generics.GenericAPIView):
 
 
 class TrackMasterSplitsView(_Scope, generics.GenericAPIView):
+    queryset = Track.objects.none()
     serializer_class = RightsSplitSetSerializer
     write_action = Action.FINANCE_EDIT
 
@@ -192,6 +195,7 @@ class TrackMasterSplitsView(_Scope, generics.GenericAPIView):
 
 
 class ReleaseMasterSplitsView(_Scope, generics.GenericAPIView):
+    queryset = Release.objects.none()
     serializer_class = RightsSplitSetSerializer
     write_action = Action.FINANCE_EDIT
 

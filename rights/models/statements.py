@@ -122,9 +122,9 @@ class Earning(models.Model):
     ``sale_period`` is the month the sale happened, ``statement_period`` the month the
     distributor reported it; both are first days of months. ``booked_period`` is the month whose
     payouts it counts in: the sale month, or the next open month when that one was already
-    closed (``adjustment``). ``line_hash`` identifies the line's content, so the same line imported again (from
-    another file, or repeated inside one) is skipped and counted.
-    Amounts keep the distributor's precision and currency; conversion happens per period.
+    closed (``adjustment``). ``line_hash`` identifies the line's content, so the same line
+    imported again (from another file, or repeated inside one) is skipped and counted. Amounts
+    keep the distributor's precision and currency; conversion happens per period.
     """
 
     id = models.BigAutoField(primary_key=True)
