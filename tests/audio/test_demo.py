@@ -26,6 +26,7 @@ def test_seed_demo_brings_analysed_and_mastered_tracks(settings, monkeypatch):
     monkeypatch.setitem(registry._SEEDERS, "audio", short)
     # The releases demo (tests/releases/test_demo.py) adds mixes of its own.
     monkeypatch.delitem(registry._SEEDERS, "releases", raising=False)
+    monkeypatch.delitem(registry._SEEDERS, "rights", raising=False)  # it builds on releases
     out = io.StringIO()
     call_command("seed_demo", "--json", stdout=out, stderr=io.StringIO())
     assert json.loads(out.getvalue())["password"]  # --json output stays one JSON object
