@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Min, QuerySet, Sum
 from collaborators.models import Workspace
 
 from ..models import Earning, Statement
+from ..statements.base import match_label
 
 
 def statement_list(*, workspace: Workspace) -> QuerySet[Statement]:
@@ -46,13 +47,6 @@ class UnmatchedGroup:
         return sum(self.amounts.values(), Decimal(0))
 
 
-def _label(isrc: str, upc: str, title: str, artist: str) -> str:
-    name = f"“{title or 'untitled'}”" + (f" — {artist}" if artist else "")
-    if isrc:
-        return f"{name}, ISRC {isrc}"
-    return f"{name}, UPC {upc}" if upc else name
-
-
 def unmatched_groups(*, workspace: Workspace, limit: int = 200) -> list[UnmatchedGroup]:
     """The review queue: unmatched lines by key, the most money first (two queries, whatever
     the number of lines; the partial index on unmatched lines serves both)."""
@@ -77,7 +71,9 @@ def unmatched_groups(*, workspace: Workspace, limit: int = 200) -> list[Unmatche
         if group is None:
             group = groups[row["match_key"]] = UnmatchedGroup(
                 key=row["match_key"],
-                label=_label(row["isrc"], row["upc"], row["title"], row["artist"]),
+                label=match_label(
+                    isrc=row["isrc"], upc=row["upc"], title=row["title"], artist=row["artist"]
+                ),
                 title=row["title"], artist=row["artist"], isrc=row["isrc"], upc=row["upc"],
             )  # fmt: skip
         group.lines += row["n"]

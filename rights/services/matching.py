@@ -18,16 +18,8 @@ from releases.models import Track
 
 from ..models import ColumnMapping, Earning, MatchRule
 from ..statements import GENERIC_FIELDS
+from ..statements.base import match_label
 from .periods import closed_months, period_booking
-
-
-def _label(earning: Earning) -> str:
-    if earning.isrc:
-        return f"ISRC {earning.isrc}"
-    title = f"“{earning.title or 'untitled'}”"
-    if earning.upc:
-        return f"{title}, UPC {earning.upc}"
-    return f"{title} — {earning.artist}" if earning.artist else title
 
 
 @transaction.atomic
@@ -50,7 +42,9 @@ def match_rule_create(
     if MatchRule.objects.filter(workspace=workspace, key=key).exists():
         raise ValidationError({"key": "These lines have a rule already; delete it first."})
     rule = MatchRule(
-        workspace=workspace, key=key, label=_label(sample)[:300], track=track,
+        workspace=workspace, key=key, label=match_label(
+            isrc=sample.isrc, upc=sample.upc, title=sample.title, artist=sample.artist
+        )[:300], track=track,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )  # fmt: skip
     rule.full_clean()

@@ -87,6 +87,15 @@ def match_key(*, isrc: str, upc: str, title: str, artist: str) -> str:
     return hashlib.sha1(readable.encode()).hexdigest()
 
 
+def match_label(*, isrc: str, upc: str, title: str, artist: str) -> str:
+    """How a match key reads to a person, in the review queue and on the rule it becomes:
+    "“Low Tide” — Maya Lind, ISRC QZABC2600001"."""
+    name = f"“{title or 'untitled'}”" + (f" — {artist}" if artist else "")
+    if isrc:
+        return f"{name}, ISRC {isrc}"
+    return f"{name}, UPC {upc}" if upc else name
+
+
 def line_hash(*, source: str, raw: bytes) -> str:
     """The identity of a line's content (32 hex characters): the same line in another file of
     the same source is the same line, so importing it again changes nothing."""
