@@ -8,7 +8,7 @@ unknown ones, six stores, ten countries, three sale months, "Inès" on every lin
 on every run), then, each in a fresh process that prints its wall time and peak resident memory
 (ru_maxrss: interpreter, Django and data):
 
-- parse only: ``for line in statement_open(f).lines(): pass``;
+- parse only: ``for record in statement_open(f).records(): pass`` (what the import reads);
 - the floor: PostgreSQL's COPY of the same file into a bare table of text columns;
 - the whole import (``rights.services.statements.statement_import``: hash, store, parse, match,
   write, commit) on PostgreSQL (its own database, ``liner_bench_statements``) and on SQLite (a
@@ -49,7 +49,7 @@ from rights.statements import statement_open
 started = time.perf_counter()
 count = 0
 with open({path!r}, "rb") as f:
-    for _line in statement_open(f).lines():
+    for _record in statement_open(f).records():
         count += 1
 print(count, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """

@@ -56,8 +56,11 @@ class Statement(models.Model):
     adjustments = models.PositiveIntegerField(default=0)
     total = models.DecimalField(max_digits=20, decimal_places=10, default=0)
     currency = models.CharField(max_length=3, blank=True)
+    # The sale months the lines cover, and the months the distributor reported them in.
     period_first = models.DateField(null=True, blank=True)
     period_last = models.DateField(null=True, blank=True)
+    reported_first = models.DateField(null=True, blank=True)
+    reported_last = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -116,35 +119,74 @@ class MatchRule(models.Model):
         return f"{self.label} → {self.track}"
 
 
+class ReportedItem(models.Model):
+    """What statement lines say was sold, as the distributor named it: an ISRC, a UPC, a title
+    and an artist. A statement reports each item on thousands of lines (one per store, country
+    and month), so its names are kept once here and each ``Earning`` points at it.
+
+    The id is derived from the workspace and the four values (``rights.statements.item_id``),
+    so an import knows an item's id without asking the database, and the same item in a later
+    statement is the same row. ``match_key`` is what the review queue and its rules match on.
+    """
+
+    id = models.UUIDField(primary_key=True)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    isrc = models.CharField(max_length=12, blank=True)
+    upc = models.CharField(max_length=14, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    artist = models.CharField(max_length=200, blank=True)
+    match_key = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["title", "artist", "isrc"]
+        indexes = [models.Index(fields=["workspace", "match_key"], name="reported_item_key_idx")]
+
+    def __str__(self) -> str:
+        return self.title or self.isrc or self.upc or "untitled"
+
+
+class EarningQuerySet(models.QuerySet):
+    def of_workspace(self, workspace: Workspace | int) -> EarningQuerySet:
+        """A workspace's earnings, found through its statements (the index every earning is
+        in: statement, booked month)."""
+        workspace_id = getattr(workspace, "pk", workspace)
+        return self.filter(
+            workspace_id=workspace_id,
+            statement_id__in=Statement.objects.filter(workspace_id=workspace_id).values("pk"),
+        )
+
+
 class Earning(models.Model):
     """One statement line, normalised.
 
     ``sale_period`` is the month the sale happened, ``statement_period`` the month the
     distributor reported it; both are first days of months. ``booked_period`` is the month whose
     payouts it counts in: the sale month, or the next open month when that one was already
-    closed (``adjustment``). ``line_hash`` identifies the line's content, so the same line
-    imported again (from another file, or repeated inside one) is skipped and counted. Amounts
-    keep the distributor's precision and currency; conversion happens per period.
+    closed (``adjustment``). ``item`` is what was sold, as the statement names it.
+    ``line_hash`` identifies the line's content: a line imported before, from another file, is
+    skipped and counted (see ``rights.services.statements``). Amounts keep the distributor's
+    precision and currency; conversion happens per period.
     """
 
     id = models.BigAutoField(primary_key=True)
     # Every index and foreign-key check here is paid for by each row of a million-line import
-    # (PostgreSQL checks Django's deferred foreign keys row by row at commit), so only what a
-    # read needs is kept. The workspace is the prefix of the unique line index; tracks,
-    # releases and rules are found through (workspace, booked_period, track) and the unmatched
-    # index, and deleting one of them (rare) may scan. The foreign keys are not database
-    # constraints: Django's delete collector still cascades and nulls them, and the importer
-    # writes only ids it has just read from those tables inside its transaction.
+    # (PostgreSQL checks Django's deferred foreign keys row by row at commit), so the row is
+    # kept narrow and only what reads need is indexed: (statement, booked month), which finds a
+    # statement's lines and, through the workspace's statements, a month's
+    # (``Earning.objects.of_workspace``); and the unmatched lines by item, for the review
+    # queue. The foreign keys are not database constraints: Django's delete collector still
+    # cascades and nulls them, and the importer writes only ids it has just read or derived
+    # inside its transaction.
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="+", db_index=False,
         db_constraint=False,
     )  # fmt: skip
     statement = models.ForeignKey(
-        Statement, on_delete=models.CASCADE, related_name="earnings", db_constraint=False
-    )
+        Statement, on_delete=models.CASCADE, related_name="earnings", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     line_no = models.PositiveIntegerField()
-    # A 128-bit digest (``rights.statements.line_hash``): PostgreSQL's uuid type keeps the
-    # unique index at 16 bytes a row.
+    # A 128-bit digest (``rights.statements.line_hash``), stored as uuid on PostgreSQL.
     line_hash = models.UUIDField()
     statement_period = models.DateField()
     sale_period = models.DateField()
@@ -152,15 +194,14 @@ class Earning(models.Model):
     adjustment = models.BooleanField(default=False)
     store = models.CharField(max_length=80)
     territory = models.CharField(max_length=2, blank=True)
-    isrc = models.CharField(max_length=12, blank=True)
-    upc = models.CharField(max_length=14, blank=True)
-    title = models.CharField(max_length=200, blank=True)
-    artist = models.CharField(max_length=200, blank=True)
+    item = models.ForeignKey(
+        ReportedItem, on_delete=models.CASCADE, related_name="earnings", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     units = models.BigIntegerField(default=0)
     gross = models.DecimalField(max_digits=20, decimal_places=10)
     net = models.DecimalField(max_digits=20, decimal_places=10)
     currency = models.CharField(max_length=3)
-    match_key = models.CharField(max_length=64)
     track = models.ForeignKey(
         Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="earnings",
         db_index=False, db_constraint=False,
@@ -174,19 +215,18 @@ class Earning(models.Model):
         db_index=False, db_constraint=False,
     )  # fmt: skip
 
+    objects = EarningQuerySet.as_manager()
+
     class Meta:
         ordering = ["statement", "line_no"]
-        constraints = [
-            models.UniqueConstraint(fields=["workspace", "line_hash"], name="earning_line_once"),
-        ]
         indexes = [
-            models.Index(fields=["workspace", "booked_period", "track"]),
-            models.Index(fields=["workspace", "match_key"], condition=Q(track__isnull=True),
+            models.Index(fields=["statement", "booked_period"], name="earning_statement_idx"),
+            models.Index(fields=["workspace", "item"], condition=Q(track__isnull=True),
                          name="earning_unmatched_idx"),
         ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"{self.store} {self.sale_period:%Y-%m} {self.title}: {self.net} {self.currency}"
+        return f"{self.store} {self.sale_period:%Y-%m} {self.net} {self.currency}"
 
 
 class ColumnMapping(models.Model):

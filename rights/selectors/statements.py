@@ -21,7 +21,7 @@ def statement_list(*, workspace: Workspace) -> QuerySet[Statement]:
 def statement_earnings(*, statement: Statement) -> QuerySet[Earning]:
     return (
         Earning.objects.filter(statement=statement)
-        .select_related("track", "release")
+        .select_related("item", "track", "release")
         .order_by("line_no")
     )
 
@@ -53,24 +53,25 @@ def unmatched_groups(*, workspace: Workspace, limit: int = 200) -> list[Unmatche
     base = Earning.objects.filter(workspace=workspace, track__isnull=True)
     groups: dict[str, UnmatchedGroup] = {}
     rows = (
-        base.values("match_key", "currency")
+        base.values("item__match_key", "currency")
         .annotate(
             n=Count("id"),
             net=Sum("net"),
-            title=Max("title"),
-            artist=Max("artist"),
-            isrc=Max("isrc"),
-            upc=Max("upc"),
+            title=Max("item__title"),
+            artist=Max("item__artist"),
+            isrc=Max("item__isrc"),
+            upc=Max("item__upc"),
             first=Min("sale_period"),
             last=Max("sale_period"),
         )  # fmt: skip
         .order_by()
     )
     for row in rows:
-        group = groups.get(row["match_key"])
+        key = row["item__match_key"]
+        group = groups.get(key)
         if group is None:
-            group = groups[row["match_key"]] = UnmatchedGroup(
-                key=row["match_key"],
+            group = groups[key] = UnmatchedGroup(
+                key=key,
                 label=match_label(
                     isrc=row["isrc"], upc=row["upc"], title=row["title"], artist=row["artist"]
                 ),
@@ -82,7 +83,12 @@ def unmatched_groups(*, workspace: Workspace, limit: int = 200) -> list[Unmatche
         group.last_period = max(filter(None, (group.last_period, row["last"])))
     ordered = sorted(groups.values(), key=lambda g: (-g.weight, g.label))[:limit]
     keys = [g.key for g in ordered]
-    stores = base.filter(match_key__in=keys).values_list("match_key", "store").distinct()
+    stores = (
+        base.filter(item__match_key__in=keys)
+        .values_list("item__match_key", "store")
+        .distinct()
+        .order_by()
+    )
     by_key = {g.key: g for g in ordered}
     for key, store in stores:
         if store and store not in by_key[key].stores:

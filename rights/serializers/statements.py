@@ -52,6 +52,12 @@ class RightsStatementUploadResultSerializer(serializers.Serializer):
 
 class RightsStatementEarningSerializer(serializers.ModelSerializer):
     track_title = serializers.CharField(source="track.title", default=None, allow_null=True)
+    # What was sold, as the statement names it (kept once per item, see ReportedItem).
+    isrc = serializers.CharField(source="item.isrc")
+    upc = serializers.CharField(source="item.upc")
+    title = serializers.CharField(source="item.title")
+    artist = serializers.CharField(source="item.artist")
+    match_key = serializers.CharField(source="item.match_key")
 
     class Meta:
         model = Earning

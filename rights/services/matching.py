@@ -11,12 +11,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from collaborators.currencies import CURRENCY_CODES
 from collaborators.models import Workspace
 from releases.models import Track
 
-from ..models import ColumnMapping, Earning, MatchRule
+from ..models import ColumnMapping, Earning, MatchRule, ReportedItem
 from ..statements import GENERIC_FIELDS
 from ..statements.base import match_label
 from .periods import closed_months, period_booking
@@ -32,9 +33,13 @@ def match_rule_create(
     if track.workspace_id != workspace.pk:
         raise ValidationError({"track": "Choose a track of this workspace."})
     key = (key or "").strip()
+    lines = Earning.objects.filter(
+        workspace=workspace, item__workspace=workspace, item__match_key=key, track__isnull=True
+    )
     sample = (
-        Earning.objects.filter(workspace=workspace, match_key=key, track__isnull=True)
-        .order_by("id")
+        ReportedItem.objects.filter(workspace=workspace, match_key=key)
+        .filter(Exists(Earning.objects.filter(item=OuterRef("pk"), track__isnull=True)))
+        .order_by("title", "id")
         .first()
     )
     if sample is None:
@@ -49,7 +54,6 @@ def match_rule_create(
     )  # fmt: skip
     rule.full_clean()
     rule.save()
-    lines = Earning.objects.filter(workspace=workspace, match_key=key, track__isnull=True)
     closed = closed_months(workspace=workspace)
     for month in set(lines.values_list("booked_period", flat=True)):
         booked, moved = period_booking(month=month, closed=closed)

@@ -284,7 +284,8 @@ def _aggregate(*, workspace: Workspace, period: Period, work: _Work) -> Decimal:
     rates = _rates(workspace=workspace, month=month)
     by_currency: dict[str, list[tuple[int, int, Decimal]]] = defaultdict(list)
     rows = (
-        Earning.objects.filter(workspace=workspace, booked_period=month, track__isnull=False)
+        Earning.objects.of_workspace(workspace)
+        .filter(booked_period=month, track__isnull=False)
         .values("track_id", "track__release_id", "currency")
         .annotate(total=Sum("net"))
         .order_by("currency", "track_id")
@@ -317,7 +318,8 @@ def _aggregate(*, workspace: Workspace, period: Period, work: _Work) -> Decimal:
     Conversion.objects.bulk_create(conversions)
     unmatched = ZERO
     for row in (
-        Earning.objects.filter(workspace=workspace, booked_period=month, track__isnull=True)
+        Earning.objects.of_workspace(workspace)
+        .filter(booked_period=month, track__isnull=True)
         .values("currency")
         .annotate(total=Sum("net"))
         .order_by("currency")
@@ -558,7 +560,8 @@ def period_close(*, period: Period, payments: list[dict] | None = None, user=Non
     if period.closed:
         period_assert_open(workspace=workspace, month=period.month)
     earlier_open = (
-        Earning.objects.filter(workspace=workspace, booked_period__lt=period.month)
+        Earning.objects.of_workspace(workspace)
+        .filter(booked_period__lt=period.month)
         .exclude(booked_period__in=_closed(workspace))
         .order_by("booked_period")
         .values_list("booked_period", flat=True)

@@ -1,15 +1,22 @@
 """Importing a distributor's statement: every line becomes an ``Earning``, all or nothing.
 
 - **Idempotent.** The file's SHA-256 identifies it: a file already imported changes nothing
-  (``duplicate``). Each line's content hash (``rights.statements.line_hash``) is unique per
-  workspace, so lines already imported from another file are skipped and counted, never doubled.
+  (``duplicate``). Each line's content hash (``rights.statements.line_hash``) is kept with its
+  earning; after the lines are written, those that a statement imported before already holds
+  are removed again and counted (``skipped``), never doubled. Only statements of the same
+  source whose reported months overlap can hold the same lines (a line's bytes hold the month
+  it was reported in), so a new month's file checks nothing and a re-export checks only what
+  it overlaps. Imports in one workspace take turns (an advisory lock on PostgreSQL), so two
+  overlapping files cannot miss each other. Lines repeated inside one file are all kept: that
+  is what the statement says.
 - **All or nothing.** The earnings and the statement's figures are written in one transaction;
   a bad line anywhere (``StatementError``) or any other failure leaves no earning behind.
 - **Streaming.** The file is read a line at a time and written in batches, so memory does not
-  grow with its length: what is kept is the catalogue's lookup tables and a batch.
-- **Bulk.** PostgreSQL gets the lines by COPY into a temporary table, then one
-  ``INSERT … SELECT … ON CONFLICT DO NOTHING`` into ``rights_earning``; SQLite by
-  ``INSERT OR IGNORE`` in batches.
+  grow with its length: what is kept is the catalogue's lookup tables, the items met and a
+  batch.
+- **Bulk.** PostgreSQL gets the lines by one COPY straight into ``rights_earning``, open while
+  the file is read; SQLite by ``INSERT`` in batches. What repeats on a million lines (the
+  title, artist and codes of what was sold) is written once, as a ``ReportedItem``.
 - **Matching.** A remembered rule for the line's key first (``MatchRule``, made in the review
   queue), then the track with the line's ISRC, then the track of the release with the line's
   UPC whose title matches, then the only track of a single with that UPC; anything else is left
@@ -30,9 +37,9 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import re
+import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import IO, Any, BinaryIO
 
@@ -40,16 +47,24 @@ import psycopg
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from collaborators.jobs import services as jobs
 from collaborators.models import Workspace
 from releases.models import Track
 
-from ..models import ColumnMapping, Earning, MatchRule, Source, Statement, StatementJob
-from ..statements import GenericMapping, StatementError, line_hash, match_key, statement_open
+from ..models import (
+    ColumnMapping,
+    Earning,
+    MatchRule,
+    ReportedItem,
+    Source,
+    Statement,
+    StatementJob,
+)
+from ..statements import GenericMapping, StatementError, item_id, match_key, statement_open
 from ..statements.base import normalise_text
 from .periods import closed_months, period_booking
 
@@ -62,17 +77,13 @@ Progress = Callable[[int, str], None]
 # The columns written for each line, in this order (see ``Earning``).
 COLUMNS = (
     "workspace_id", "statement_id", "line_no", "line_hash", "statement_period", "sale_period",
-    "booked_period", "adjustment", "store", "territory", "isrc", "upc", "title", "artist",
-    "units", "gross", "net", "currency", "match_key", "track_id", "release_id", "rule_id",
-)  # fmt: skip
-_PG_TYPES = (
-    "bigint", "bigint", "integer", "uuid", "date", "date", "date", "boolean",
-    "varchar(80)", "varchar(2)", "varchar(12)", "varchar(14)", "varchar(200)", "varchar(200)",
-    "bigint", "numeric(20,10)", "numeric(20,10)", "varchar(3)", "varchar(64)", "bigint",
-    "bigint", "bigint",
+    "booked_period", "adjustment", "store", "territory", "units", "gross", "net", "currency",
+    "item_id", "track_id", "release_id", "rule_id",
 )  # fmt: skip
 # COPY's text format: a backslash, tab, newline or carriage return inside a value is escaped.
 _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# pg_advisory_xact_lock's first key for statement imports (the second is the workspace).
+_LOCK_CLASS = 0x4C494E  # "LIN"
 
 
 def max_upload_bytes() -> int:
@@ -135,11 +146,28 @@ def _generic(mapping: ColumnMapping | None) -> GenericMapping | None:
 # --- Matching ---------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Item:
+    """A reported item as one import sees it: its row, what it matched, and its COPY tail."""
+
+    id: uuid.UUID
+    isrc: str
+    upc: str
+    title: str
+    artist: str
+    key: str
+    track_id: int | None
+    release_id: int | None
+    rule_id: int | None
+    tail: str  # the line's last four COPY fields: item, track, release, rule
+
+
 class _Matcher:
     """The workspace's catalogue and rules as dictionaries, built once per import; each
-    distinct (isrc, upc, title, artist) is worked out once."""
+    distinct (isrc, upc, title, artist) is worked out once (``items``)."""
 
     def __init__(self, workspace_id: int):
+        self.workspace_id = workspace_id
         self.rules = dict(
             MatchRule.objects.filter(workspace_id=workspace_id).values_list("key", "id")
         )
@@ -162,13 +190,12 @@ class _Matcher:
                 by_upc.setdefault(upc, []).append((track_id, release_id))
         self.by_upc_single = {upc: pair[0] for upc, pair in by_upc.items() if len(pair) == 1}
         self.rule_track = rule_tracks
-        self._cache: dict[tuple[str, str, str, str], tuple[str, Any, Any, Any, str]] = {}
+        self.items: dict[tuple[str, str, str, str], _Item] = {}
 
-    def match(self, isrc: str, upc: str, title: str, artist: str) -> tuple[str, Any, Any, Any, str]:
-        """(match key, track id, release id, rule id, COPY tail); the ids are None when
-        unmatched."""
+    def match(self, isrc: str, upc: str, title: str, artist: str) -> _Item:
+        """The item of a line with these values (made and matched the first time)."""
         probe = (isrc, upc, title, artist)
-        found = self._cache.get(probe)
+        found = self.items.get(probe)
         if found is not None:
             return found
         key = match_key(isrc=isrc, upc=upc, title=title, artist=artist)
@@ -184,53 +211,55 @@ class _Matcher:
                 upc
             )
         track_id, release_id = pair or (None, None)
-        # The line's last four COPY fields, worked out once per distinct song.
-        tail = f"{key}\t{_null(track_id)}\t{_null(release_id)}\t{_null(rule_id)}\n"
-        found = (key, track_id, release_id, rule_id, tail)
-        self._cache[probe] = found
+        pk = item_id(workspace_id=self.workspace_id, isrc=isrc, upc=upc, title=title,
+                     artist=artist)  # fmt: skip
+        tail = f"{pk.hex}\t{_null(track_id)}\t{_null(release_id)}\t{_null(rule_id)}\n"
+        found = _Item(pk, isrc, upc, title, artist, key, track_id, release_id, rule_id, tail)
+        self.items[probe] = found
         return found
+
+    def save_items(self) -> None:
+        """Write the items this import met that the workspace did not have yet."""
+        ReportedItem.objects.bulk_create(
+            (
+                ReportedItem(
+                    id=item.id,
+                    workspace_id=self.workspace_id,
+                    isrc=item.isrc,
+                    upc=item.upc,
+                    title=item.title,
+                    artist=item.artist,
+                    match_key=item.key,
+                )  # fmt: skip
+                for item in self.items.values()
+            ),
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
 
 
 # --- Writing ----------------------------------------------------------------------------------
 
 
-class _Conflict(Exception):
-    """A line of this file was imported before: the direct COPY cannot take it."""
-
-
 class _Writer:
-    """Batches of lines into ``rights_earning``; ``inserted`` counts the rows that went in.
+    """The lines into ``rights_earning``.
 
-    PostgreSQL, first try: one COPY straight into the table for the whole file, open while the
-    file is read, so the server writes rows on its core while Python parses on the other.
-    A line imported before breaks the unique index and the COPY (then ``_Conflict``); the
-    caller rolls back to its savepoint and reads the file again with ``staging=True``: COPY
-    into a temporary table, then one ``INSERT … ON CONFLICT DO NOTHING``, which skips the lines
-    already there. (Checking each line first would cost an index probe per line on the common
-    path, and remembering the file's lines would grow with its length.)
-    SQLite: ``INSERT OR IGNORE`` of each batch.
+    PostgreSQL: one COPY for the whole file, open while the file is read, so the server
+    writes rows on its core while Python reads and parses on the other. SQLite: ``INSERT`` of
+    each batch.
     """
 
-    def __init__(self, *, staging: bool = False) -> None:
-        self.inserted = 0
+    def __init__(self) -> None:
         self.pg = connection.vendor == "postgresql"
-        self.staging = staging
         self._names = ", ".join(COLUMNS)
         self._copy: Any = None
         self._context: Any = None
-        self._cursor: Any = None
+        self._cursor: Any = connection.cursor()
         if self.pg:
-            self._cursor = connection.cursor()
-            table = "rights_earning"
-            if staging:
-                columns = ", ".join(f"{c} {t}" for c, t in zip(COLUMNS, _PG_TYPES, strict=True))
-                self._cursor.execute("DROP TABLE IF EXISTS rights_earning_load")
-                self._cursor.execute(
-                    f"CREATE TEMP TABLE rights_earning_load ({columns}) ON COMMIT DROP"
-                )
-                table = "rights_earning_load"
             # psycopg's cursor under Django's wrapper
-            self._context = self._cursor.cursor.copy(f"COPY {table} ({self._names}) FROM STDIN")
+            self._context = self._cursor.cursor.copy(
+                f"COPY rights_earning ({self._names}) FROM STDIN"
+            )
             self._copy = self._context.__enter__()
 
     def write(self, rows: list[Any]) -> None:
@@ -240,48 +269,60 @@ class _Writer:
             self._copy.write("".join(rows).encode())
             return
         placeholders = ", ".join(["%s"] * len(COLUMNS))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT OR IGNORE INTO rights_earning ({self._names}) VALUES ({placeholders})",
-                rows,
-            )
-            self.inserted += max(cursor.rowcount, 0)
-
-    def finish(self, lines: int) -> None:
-        if not self.pg:
-            return
-        context, self._context = self._context, None
-        try:
-            context.__exit__(None, None, None)
-        except (IntegrityError, psycopg.errors.IntegrityError) as exc:
-            raise _Conflict() from exc
-        if not self.staging:
-            self.inserted = lines
-            return
-        self._cursor.execute(
-            f"INSERT INTO rights_earning ({self._names}) SELECT {self._names} "
-            "FROM rights_earning_load ON CONFLICT (workspace_id, line_hash) DO NOTHING"
+        self._cursor.executemany(
+            f"INSERT INTO rights_earning ({self._names}) VALUES ({placeholders})", rows
         )
-        self.inserted = self._cursor.rowcount
-        self._cursor.execute("DROP TABLE rights_earning_load")
+
+    def finish(self) -> None:
+        try:
+            if self._context is not None:
+                context, self._context = self._context, None
+                context.__exit__(None, None, None)
+        finally:
+            self._cursor.close()
 
     def abandon(self) -> None:
         """End an unfinished COPY (an error while reading the file)."""
-        if self._context is not None:
-            context, self._context = self._context, None
+        try:
+            if self._context is not None:
+                context, self._context = self._context, None
+                with contextlib.suppress(Exception):
+                    context.__exit__(StatementError, StatementError("abandoned"), None)
+        finally:
             with contextlib.suppress(Exception):
-                context.__exit__(StatementError, StatementError("abandoned"), None)
+                self._cursor.close()
 
 
 def _null(value: Any) -> str:
     return "\\N" if value is None else str(value)
 
 
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+def _copy_text(value: str) -> str:
+    """A text value for COPY's text format: a backslash, tab or line break escaped."""
+    return value.translate(_COPY_ESCAPE)
 
 
-def _pg_text(value: str) -> str:
-    return value.translate(_COPY_ESCAPE) if _COPY_SPECIAL.search(value) else value
+@dataclass
+class _Figures:
+    source: str
+    lines: int = 0
+    skipped: int = 0
+    unmatched: int = 0
+    adjustments: int = 0
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    sale_first: dt.date | None = None
+    sale_last: dt.date | None = None
+    reported_first: dt.date | None = None
+    reported_last: dt.date | None = None
+    booked_into: set[dt.date] = field(default_factory=set)
+
+
+def _lock(workspace_id: int) -> None:
+    """One import at a time per workspace (until the transaction ends), so two files holding
+    the same lines cannot both miss each other's. SQLite has one writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, workspace_id])
 
 
 def _import_lines(
@@ -292,23 +333,26 @@ def _import_lines(
     source: str | None,
     mapping: GenericMapping | None,
     progress: Progress | None,
-    staging: bool = False,
-) -> tuple[str, int, Decimal, set[str], dt.date | None, dt.date | None, int]:
-    """Parse and write every line. Returns (source, lines, total, currencies, first month,
-    last month, inserted). Caller holds the transaction."""
+) -> _Figures:
+    """Parse and write every line, then skip those imported before. Caller holds the
+    transaction."""
+    _lock(statement.workspace_id)
     parsed = statement_open(stream, source=source, mapping=mapping)
     matcher = _Matcher(statement.workspace_id)
     closed = closed_months(workspace=statement.workspace_id)
-    booking: dict[dt.date, tuple[dt.date, bool]] = {}
-    writer = _Writer(staging=staging)
+    writer = _Writer()
     try:
-        return _write_lines(
-            parsed=parsed, writer=writer, matcher=matcher, closed=closed, booking=booking,
+        figures = _write_lines(
+            parsed=parsed, writer=writer, matcher=matcher, closed=closed,
             statement=statement, stream=stream, size=size, progress=progress,
         )  # fmt: skip
     except BaseException:
         writer.abandon()
         raise
+    writer.finish()
+    matcher.save_items()
+    _skip_imported(statement=statement, figures=figures)
+    return figures
 
 
 def _write_lines(
@@ -317,69 +361,56 @@ def _write_lines(
     writer: _Writer,
     matcher: _Matcher,
     closed: set[dt.date],
-    booking: dict[dt.date, tuple[dt.date, bool]],
     statement: Statement,
     stream: BinaryIO,
     size: int,
     progress: Progress | None,
-) -> tuple[str, int, Decimal, set[str], dt.date | None, dt.date | None, int]:
+) -> _Figures:
+    """The loop over a file's lines: a million times for a large statement, so everything
+    that repeats (months, stores, items) is worked out once and kept as the text it becomes."""
     pg = writer.pg
+    figures = _Figures(source=parsed.source)
+    totals = figures.totals
     head = f"{statement.workspace_id}\t{statement.pk}\t"
-    texts: dict[dt.date, str] = {}
-    sale_text: dict[dt.date, str] = {}
-    booked_text: dict[dt.date, str] = {}
-    workspace_id, statement_id, src = statement.workspace_id, statement.pk, parsed.source
-    total = Decimal(0)
-    currencies: set[str] = set()
-    first: dt.date | None = None
-    last: dt.date | None = None
-    lines = 0
-    batch: list[tuple] = []
-    for line in parsed.lines():
+    prefix = parsed.source.encode() + b"\x00"  # line_hash's, inlined
+    blake2b = hashlib.blake2b
+    # (reported month, sale month) -> its COPY text and booking
+    months: dict[tuple[dt.date, dt.date], tuple[str, dt.date, bool]] = {}
+    stores: dict[str, str] = {}
+    match = matcher.match
+    workspace_id, statement_id = statement.workspace_id, statement.pk
+    lines = unmatched = adjustments = 0
+    batch: list[Any] = []
+    for line_no, raw, stmt, sale, store, territory, isrc, upc, title, artist, units, gross, net, \
+            currency in parsed.records():  # fmt: skip
         lines += 1
-        sale = line.sale_period
-        booked = booking.get(sale)
-        if booked is None:
-            booked = booking[sale] = period_booking(month=sale, closed=closed)
-            sale_text[sale] = sale.isoformat()
-            booked_text[sale] = f"{booked[0].isoformat()}\t{'t' if booked[1] else 'f'}"
-            first = sale if first is None or sale < first else first
-            last = sale if last is None or sale > last else last
-        key, track_id, release_id, rule_id, tail = matcher.match(
-            line.isrc, line.upc, line.title, line.artist
-        )
-        total += line.net
-        currencies.add(line.currency)
-        hashed = line_hash(source=src, raw=line.raw)
+        month = months.get((stmt, sale))
+        if month is None:
+            month = _month(figures, closed, stmt, sale)
+            months[(stmt, sale)] = month
+        item = match(isrc, upc, title, artist)
+        if item.track_id is None:
+            unmatched += 1
+        if month[2]:
+            adjustments += 1
+        total = totals.get(currency)
+        totals[currency] = Decimal(net) if total is None else total + Decimal(net)
+        hashed = blake2b(prefix + raw, digest_size=16).hexdigest()
         if pg:
-            # One COPY text line; dates, flags and ids as PostgreSQL reads them.
-            days = texts.get(line.statement_period)
-            if days is None:
-                days = texts[line.statement_period] = line.statement_period.isoformat()
-            store, title, artist = line.store, line.title, line.artist
-            text = (
-                f"{head}{line.line_no}\t{hashed}\t{days}\t{sale_text[sale]}\t"
-                f"{booked_text[sale]}\t{store}\t{line.territory}\t{line.isrc}\t{line.upc}\t"
-                f"{title}\t{artist}\t{line.units}\t{line.gross}\t{line.net}\t"
-                f"{line.currency}\t{tail}"
+            text = stores.get(store)
+            if text is None:
+                text = stores[store] = _copy_text(store)
+            # One COPY text line; territory and currency are codes, the rest numbers.
+            batch.append(
+                f"{head}{line_no}\t{hashed}\t{month[0]}\t{text}\t{territory}\t{units}\t{gross}\t"
+                f"{net}\t{currency}\t{item.tail}"
             )
-            # A backslash, tab or line break inside a text value (rare) needs COPY's escapes.
-            if text.count("\t") != 21 or "\\" in text or "\r" in text or text.count("\n") != 1:
-                store, title, artist = _pg_text(store), _pg_text(title), _pg_text(artist)
-                text = (
-                    f"{head}{line.line_no}\t{hashed}\t{days}\t{sale_text[sale]}\t"
-                    f"{booked_text[sale]}\t{store}\t{line.territory}\t{line.isrc}\t"
-                    f"{line.upc}\t{title}\t{artist}\t{line.units}\t{line.gross}\t"
-                    f"{line.net}\t{line.currency}\t{tail}"
-                )
-            batch.append(text)
         else:
             batch.append(
                 (
-                    workspace_id, statement_id, line.line_no, hashed, line.statement_period,
-                    sale, booked[0], booked[1], line.store, line.territory, line.isrc, line.upc,
-                    line.title, line.artist, line.units, line.gross, line.net, line.currency,
-                    key, track_id, release_id, rule_id,
+                    workspace_id, statement_id, line_no, hashed, stmt, sale, month[1], month[2],
+                    store, territory, units, gross, net, currency, item.id.hex, item.track_id,
+                    item.release_id, item.rule_id,
                 )
             )  # fmt: skip
         if len(batch) >= BATCH:
@@ -390,15 +421,73 @@ def _write_lines(
     writer.write(batch)
     if progress is not None:
         progress(92, "Saving")
-    writer.finish(lines)
-    return src, lines, total, currencies, first, last, writer.inserted
+    figures.lines, figures.unmatched, figures.adjustments = lines, unmatched, adjustments
+    return figures
 
 
-def _figures(statement: Statement) -> dict[str, int]:
-    return Earning.objects.filter(statement=statement).aggregate(
+def _month(
+    figures: _Figures, closed: set[dt.date], stmt: dt.date, sale: dt.date
+) -> tuple[str, dt.date, bool]:
+    """A (reported, sale) month pair the first time it is met: the COPY text of its four
+    fields, the month it is booked into and whether that is an adjustment."""
+    booked, moved = period_booking(month=sale, closed=closed)
+    if moved:
+        figures.booked_into.add(booked)
+    figures.sale_first = min(filter(None, (figures.sale_first, sale)))
+    figures.sale_last = max(filter(None, (figures.sale_last, sale)))
+    figures.reported_first = min(filter(None, (figures.reported_first, stmt)))
+    figures.reported_last = max(filter(None, (figures.reported_last, stmt)))
+    text = f"{stmt.isoformat()}\t{sale.isoformat()}\t{booked.isoformat()}\t{'t' if moved else 'f'}"
+    return text, booked, moved
+
+
+def _skip_imported(*, statement: Statement, figures: _Figures) -> None:
+    """Remove the lines this file shares with statements imported before; ``figures`` then
+    count what is left.
+
+    A line's hash covers its bytes, which hold the month it was reported in, so only a
+    statement of the same source whose reported months overlap this one's can hold the same
+    lines: the check reads those statements' lines (none, for the usual new month) instead of
+    an index over every line the workspace ever imported, which each of a million inserted
+    lines would have to update.
+    """
+    if not figures.lines:
+        return
+    earlier = (
+        Statement.objects.filter(
+            workspace_id=statement.workspace_id,
+            source=figures.source,
+            status=Statement.Status.IMPORTED,
+        )  # fmt: skip
+        .exclude(pk=statement.pk)
+        .filter(
+            Q(reported_first__isnull=True)
+            | Q(
+                reported_first__lte=figures.reported_last,
+                reported_last__gte=figures.reported_first,
+            )
+        )
+    )
+    if not earlier.exists():
+        return
+    shared = Earning.objects.filter(
+        statement_id__in=earlier.values("pk"), line_hash=OuterRef("line_hash")
+    )
+    skipped = Earning.objects.filter(statement=statement).filter(Exists(shared))
+    if not skipped._raw_delete(skipped.db):
+        return
+    left = Earning.objects.filter(statement=statement).aggregate(
         written=Count("id"),
-        matched=Count("id", filter=Q(track__isnull=False)),
+        unmatched=Count("id", filter=Q(track__isnull=True)),
         adjustments=Count("id", filter=Q(adjustment=True)),
+    )
+    figures.skipped = figures.lines - left["written"]
+    figures.unmatched = left["unmatched"]
+    figures.adjustments = left["adjustments"]
+    figures.booked_into = set(
+        Earning.objects.filter(statement=statement, adjustment=True)
+        .values_list("booked_period", flat=True)
+        .distinct()
     )
 
 
@@ -433,38 +522,35 @@ def _import_into(
     progress: Progress | None,
 ) -> ImportResult:
     """Import into ``statement`` (a row already saved). Caller holds the transaction."""
-    try:
-        with transaction.atomic():
-            figures_ = _import_lines(
-                statement=statement, stream=stream, size=size, source=source, mapping=mapping,
-                progress=progress,
-            )  # fmt: skip
-    except _Conflict:
-        # Some lines were imported before: read the file again, skipping those.
-        stream.seek(0)
-        figures_ = _import_lines(
-            statement=statement, stream=stream, size=size, source=source, mapping=mapping,
-            progress=progress, staging=True,
-        )  # fmt: skip
-    src, lines, total, currencies, first, last, inserted = figures_
-    figures = _figures(statement)
-    statement.source = src
-    statement.lines = lines
-    statement.matched = figures["matched"]
-    statement.unmatched = figures["written"] - figures["matched"]
-    statement.skipped = lines - inserted
-    statement.adjustments = figures["adjustments"]
-    statement.total = total
+    figures = _import_lines(
+        statement=statement, stream=stream, size=size, source=source, mapping=mapping,
+        progress=progress,
+    )  # fmt: skip
+    written = figures.lines - figures.skipped
+    statement.source = figures.source
+    statement.lines = figures.lines
+    statement.matched = written - figures.unmatched
+    statement.unmatched = figures.unmatched
+    statement.skipped = figures.skipped
+    statement.adjustments = figures.adjustments
+    statement.total = sum(figures.totals.values(), Decimal(0))
+    currencies = sorted(figures.totals)
     # Several currencies: the field holds none; the result and the page say which.
-    statement.currency = next(iter(currencies)) if len(currencies) == 1 else ""
-    statement.period_first, statement.period_last = first, last
+    statement.currency = currencies[0] if len(currencies) == 1 else ""
+    statement.period_first, statement.period_last = figures.sale_first, figures.sale_last
+    statement.reported_first = figures.reported_first
+    statement.reported_last = figures.reported_last
     statement.status = Statement.Status.IMPORTED
     statement.error = ""
     statement.imported_at = timezone.now()
     statement.save()
-    result = _result(statement, duplicate=False)
-    result.currency = ", ".join(sorted(currencies))
-    return result
+    return ImportResult(
+        statement_id=statement.pk, source=statement.source, lines=statement.lines,
+        matched=statement.matched, unmatched=statement.unmatched, skipped=statement.skipped,
+        adjustments=statement.adjustments, total=statement.total,
+        currency=", ".join(currencies), duplicate=False,
+        booked_into=sorted(f"{m:%Y-%m}" for m in figures.booked_into),
+    )  # fmt: skip
 
 
 def _already(workspace_id: int, sha256: str) -> Statement | None:

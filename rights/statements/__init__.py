@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from . import bandcamp, cdbaby, distrokid, tunecore
-from .base import ParsedLine, ParsedStatement, StatementError, line_hash, match_key
+from .base import ParsedLine, ParsedStatement, StatementError, item_id, line_hash, match_key
 from .generic import GENERIC_FIELDS, GenericMapping, generic_layout, mapping_errors
-from .layouts import Layout
+from .layouts import RECORD_FIELDS, Layout, record_line
 from .reading import Reader, header_key, reader_open
 
 # The values of rights.models.Source (kept as strings: no Django here).
@@ -37,12 +37,14 @@ LAYOUTS: tuple[Layout, ...] = (
 
 __all__ = [
     "GENERIC_FIELDS",
+    "RECORD_FIELDS",
     "LAYOUTS",
     "SOURCES",
     "GenericMapping",
     "ParsedLine",
     "ParsedStatement",
     "StatementError",
+    "item_id",
     "line_hash",
     "mapping_errors",
     "match_key",
@@ -67,15 +69,21 @@ class _Statement(ParsedStatement):
         """ "utf-8" or "latin-1" (may change to "latin-1" while reading an ASCII start)."""
         return self._reader.encoding
 
-    def lines(self) -> Iterator[ParsedLine]:
+    def records(self) -> Iterator[tuple]:
+        """One record per data row (see ``layouts.RECORD_FIELDS``): what the importer reads,
+        without making an object per line."""
         if self._used:
-            raise RuntimeError("lines() reads the stream and can be called once")
+            raise RuntimeError("the lines can be read once: they are read from the stream")
         self._used = True
         build = self._build
         for line_no, fields, raw in self._reader.rows():
-            line = build(line_no, fields, raw)
-            if line is not None:
-                yield line
+            record = build(line_no, fields, raw)
+            if record is not None:
+                yield record
+
+    def lines(self) -> Iterator[ParsedLine]:
+        for record in self.records():
+            yield record_line(record)
 
 
 def statement_header(stream: BinaryIO) -> list[str]:

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -54,12 +55,15 @@ class ParsedLine:
 
 class ParsedStatement:
     """A statement being read: ``source`` ("distrokid", …), ``layout`` (e.g. "distrokid-2023"),
-    and ``lines()``, which may be called once."""
+    and ``lines()`` (or ``records()``, the same rows as tuples), which may be called once."""
 
     source: str
     layout: str
 
     def lines(self) -> Iterator[ParsedLine]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def records(self) -> Iterator[tuple]:  # pragma: no cover - interface
         raise NotImplementedError
 
 
@@ -94,6 +98,16 @@ def match_label(*, isrc: str, upc: str, title: str, artist: str) -> str:
     if isrc:
         return f"{name}, ISRC {isrc}"
     return f"{name}, UPC {upc}" if upc else name
+
+
+# The namespace of ``item_id`` (a fixed random UUID: changing it would give every item a new id).
+ITEM_NAMESPACE = uuid.UUID("5d0f3c4e-8a51-4b8e-9a3c-2f6e1d7b9c40")
+
+
+def item_id(*, workspace_id: int, isrc: str, upc: str, title: str, artist: str) -> uuid.UUID:
+    """The id of a reported item (``rights.models.ReportedItem``): the same four values in the
+    same workspace are always the same item, so an import needs no lookup to know it."""
+    return uuid.uuid5(ITEM_NAMESPACE, f"{workspace_id}\x1f{isrc}\x1f{upc}\x1f{title}\x1f{artist}")
 
 
 def line_hash(*, source: str, raw: bytes) -> str:

@@ -1,11 +1,13 @@
 """What a statement layout is (its columns, found by header name) and how its rows become
-``ParsedLine``s.
+records.
 
 A ``Layout`` names, for each of Liner's fields, the header names that hold it (case and spaces
 ignored, the first one present wins), which fields must be present, and which headers
 recognise it. ``Layout.builder(keys)`` maps the columns to indexes once and returns a function
-that turns one row into a ``ParsedLine``: it is called a million times for a large DistroKid
-file, so it does only lookups, small cached parses and ``Decimal(str)``.
+that turns one row into a record (a plain tuple, see ``RECORD_FIELDS``; ``record_line`` makes
+it a ``ParsedLine``): it is called a million times for a large DistroKid file, so it does only
+lookups, small cached parses and one regular expression per amount; ``Decimal`` only for an
+amount with a minus sign.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .base import ParsedLine, StatementError
 from .reading import header_key
 from .values import (
     AMOUNT,
+    PLAIN_AMOUNT,
     amount_parse,
     currency_parse,
     isrc_parse,
@@ -42,6 +45,9 @@ FIELDS = (
     "net",
     "currency",
 )
+# A record, what a layout's builder returns for a row: the line number, the row's bytes, then
+# these in this order, amounts as plain text ("2.4771754355", "-1.50"), already checked.
+RECORD_FIELDS = ("statement_period", "sale_period", *FIELDS[2:])
 
 # The model's column lengths (rights.models.Earning): longer text is cut, not refused.
 STORE_MAX = 80
@@ -109,34 +115,10 @@ class Layout:
         found = self.indexes(keys)
         return [self.columns[f][0] for f in self.required if f not in found]
 
-    def builder(self, keys: list[str], header: list[str]) -> Callable[[int, Row, bytes], object]:
+    def builder(
+        self, keys: list[str], header: list[str]
+    ) -> Callable[[int, Row, bytes], tuple | None]:
         return _builder(self, keys, header)
-
-
-# ParsedLine is a frozen dataclass: its __init__ sets each field through object.__setattr__,
-# which is a third of the cost of a DistroKid line. The hot path below sets the slots through
-# their descriptors instead (the same object, compared equal in the tests); everything else
-# uses the ordinary constructor.
-new = object.__new__
-(
-    set_line_no,
-    set_raw,
-    set_statement_period,
-    set_sale_period,
-    set_store,
-    set_territory,
-    set_isrc,
-    set_upc,
-    set_title,
-    set_artist,
-    set_units,
-    set_gross,
-    set_net,
-    set_currency,
-) = (getattr(ParsedLine, name).__set__ for name in ParsedLine.__slots__)
-assert ParsedLine.__slots__ == ("line_no", "raw", "statement_period", "sale_period") + FIELDS[2:], (
-    "ParsedLine's fields changed: update the setters above"
-)
 
 
 def _builder(layout: Layout, keys: list[str], header: list[str]):
@@ -198,30 +180,28 @@ def _builder(layout: Layout, keys: list[str], header: list[str]):
             return values
 
     zero = Decimal(0)
-    amount_match = AMOUNT.fullmatch
+    plain_match = PLAIN_AMOUNT.fullmatch
     period_get = period_cache.get
     territory_get = territory_cache.get
     isrc_get = isrc_cache.get
     currency_get = currency_cache.get
 
-    def convert(f: Row) -> tuple:
+    def convert(line_no: int, raw: bytes, f: Row) -> tuple:
         if extras:
             f += extras
         text = f[i_sale]
         sale = period_get(text) or cached_period(text)
         text = f[i_stmt]
         stmt = period_get(text) or (cached_period(text) if text.strip() else sale)
-        text = f[i_net]
-        if not amount_match(text):
-            raise ValueError
-        net = Decimal(text)
-        text = f[i_gross]
+        net = f[i_net]
+        if not plain_match(net):
+            net = amount_text(net)
         if i_gross == i_net:
             gross = net
-        elif amount_match(text):
-            gross = Decimal(text)
         else:
-            raise ValueError
+            gross = f[i_gross]
+            if not plain_match(gross):
+                gross = amount_text(gross)
         text = f[i_units]
         units = (
             int(text) if text.isdigit() and text.isascii() and len(text) < 16 else units_parse(text)
@@ -237,6 +217,8 @@ def _builder(layout: Layout, keys: list[str], header: list[str]):
         text = f[i_cur] or currency_const
         currency = currency_get(text) or currency_parse(text, cache=currency_cache)
         return (
+            line_no,
+            raw,
             stmt,
             sale,
             f[i_store].strip()[:STORE_MAX],
@@ -286,43 +268,30 @@ def _builder(layout: Layout, keys: list[str], header: list[str]):
 
     if adjust is None:
 
-        def build(line_no: int, f: Row, raw: bytes) -> ParsedLine:
+        def build(line_no: int, f: Row, raw: bytes) -> tuple:
             try:
-                (stmt, sale, store, terr, isrc, upc, title, artist, units, gross, net, cur) = (
-                    convert(f)
-                )
+                record = convert(line_no, raw, f)
             except ValueError:
                 raise diagnose(line_no, f) from None
-            if units > 0 and (net < zero or gross < zero):
+            # record[10:13] are units, gross and net; a minus sign is rare, Decimal rarer.
+            if record[10] > 0 and (
+                (record[12][0] == "-" and Decimal(record[12]) < zero)
+                or (record[11][0] == "-" and Decimal(record[11]) < zero)
+            ):
                 raise refuse_sign(line_no)
-            line = new(ParsedLine)
-            set_line_no(line, line_no)
-            set_raw(line, raw)
-            set_statement_period(line, stmt)
-            set_sale_period(line, sale)
-            set_store(line, store)
-            set_territory(line, terr)
-            set_isrc(line, isrc)
-            set_upc(line, upc)
-            set_title(line, title)
-            set_artist(line, artist)
-            set_units(line, units)
-            set_gross(line, gross)
-            set_net(line, net)
-            set_currency(line, cur)
-            return line
+            return record
 
         return build
 
-    names = FIELDS[1:2] + FIELDS[0:1] + FIELDS[2:]
-
-    def build_adjusted(line_no: int, f: Row, raw: bytes) -> ParsedLine | None:
+    def build_adjusted(line_no: int, f: Row, raw: bytes) -> tuple | None:
         if skip is not None and skip(f):
             return None
         try:
-            values = dict(zip(names, convert(f), strict=True))
+            record = convert(line_no, raw, f)
         except ValueError:
             raise diagnose(line_no, f) from None
+        values = dict(zip(RECORD_FIELDS, record[2:], strict=True))
+        values["gross"], values["net"] = Decimal(values["gross"]), Decimal(values["net"])
         try:
             values = adjust(f, values)
         except ValueError as exc:
@@ -331,6 +300,28 @@ def _builder(layout: Layout, keys: list[str], header: list[str]):
             return None
         if values["units"] > 0 and (values["net"] < zero or values["gross"] < zero):
             raise refuse_sign(line_no)
-        return ParsedLine(line_no=line_no, raw=raw, **values)
+        values["gross"] = format(values["gross"], "f")
+        values["net"] = format(values["net"], "f")
+        return (line_no, raw, *(values[name] for name in RECORD_FIELDS))
 
     return build_adjusted
+
+
+def amount_text(text: str) -> str:
+    """An amount cell that is not written plainly ("+1.50", " 2 ", ".5") as plain text
+    ("1.50", "2", "0.5"); raises ``ValueError`` for one that is not an amount."""
+    if not AMOUNT.fullmatch(text):
+        raise ValueError
+    return format(Decimal(text), "f")
+
+
+def record_line(record: tuple) -> ParsedLine:
+    """A record (what ``build`` returns: line number, raw bytes, then ``FIELDS`` in order with
+    amounts as text) as a ``ParsedLine``."""
+    (line_no, raw, stmt, sale, store, territory, isrc, upc, title, artist, units, gross, net,
+     currency) = record  # fmt: skip
+    return ParsedLine(
+        line_no=line_no, raw=raw, statement_period=stmt, sale_period=sale, store=store,
+        territory=territory, isrc=isrc, upc=upc, title=title, artist=artist, units=units,
+        gross=Decimal(gross), net=Decimal(net), currency=currency,
+    )  # fmt: skip

@@ -222,6 +222,8 @@ _INTEGER = re.compile(r"[-+]?\d+")
 # digits before the point: Earning's amounts are numeric(20, 10), and a larger figure on a
 # statement line is a broken file, not an earning.
 AMOUNT = re.compile(r"\s*[-+]?(?:\d{1,10}(?:\.\d*)?|\.\d+)\s*")
+# The common way an amount is written, which every database reads as it is.
+PLAIN_AMOUNT = re.compile(r"-?\d{1,10}(?:\.\d{1,30})?")
 _AMOUNT_TOO_LARGE = re.compile(r"\s*[-+]?\d{11,}(?:\.\d*)?\s*")
 # Units fit a bigint with room to add a statement's lines up.
 UNITS_MAX = 10**15

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from collaborators.models import PersonRole, PersonRoleLink
 from releases.models import Expense
-from rights.models import Earning, Share, SplitKind, SplitSet, Statement
+from rights.models import Earning, ReportedItem, Share, SplitKind, SplitSet, Statement
+from rights.statements import item_id
 from tests.factories import PersonFactory, ReleaseFactory, TrackFactory
 
 _lines = itertools.count(1)
@@ -30,13 +31,23 @@ def statement(workspace):
     )
 
 
+def reported_item(workspace, *, title, key=None):
+    """The item statement lines name (made once per title)."""
+    item, _ = ReportedItem.objects.get_or_create(
+        id=item_id(workspace_id=workspace.pk, isrc="", upc="", title=title, artist=""),
+        defaults={"workspace": workspace, "title": title, "match_key": key or f"k-{title}"},
+    )
+    return item
+
+
 def earn(workspace, track, net, *, month=MARCH, currency=None, store="Spotify", territory="SE"):
     number = next(_lines)
+    item = reported_item(workspace, title=track.title if track else f"Unknown {number}")
     return Earning.objects.create(
-        workspace=workspace, statement=statement(workspace), line_no=number,
+        workspace=workspace, statement=statement(workspace), line_no=number, item=item,
         line_hash=f"{number:032x}", statement_period=month, sale_period=month, booked_period=month,
         store=store, territory=territory, net=Decimal(net), gross=Decimal(net),
-        currency=currency or workspace.default_currency, match_key=f"k{number}",
+        currency=currency or workspace.default_currency,
         track=track, release=track.release if track else None,
     )  # fmt: skip
 

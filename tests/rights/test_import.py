@@ -126,6 +126,45 @@ def test_overlapping_files_import_only_new_lines(workspace, catalogue_):
     assert Earning.objects.count() == 3
 
 
+def test_a_re_export_of_two_months_skips_both_months_lines_and_counts_what_is_left(
+    workspace, catalogue_
+):
+    april = [{}, {"Store": "Deezer", "ISRC": "QZABC2699999", "Title": "Unknown"}]
+    may = [{"Reporting_Date": "2026-05-05", "Sale_Month": "2026-03"}]
+    run(workspace, dk(april), "april.tsv")
+    run(workspace, dk(may), "may.tsv")
+    new = {"Reporting_Date": "2026-05-05", "Store": "Tidal", "Earnings_(USD)": "2"}
+    both = run(workspace, dk([*april, *may, new]), "april-may.tsv")
+    # The total is the file's; the figures are of the lines written (the new Tidal one).
+    assert (both.lines, both.skipped, both.matched, both.unmatched) == (4, 3, 1, 0)
+    assert both.total == Decimal("4.12345678901") * 3 + Decimal("2")
+    assert Earning.objects.count() == 4
+    assert Earning.objects.filter(statement_id=both.statement_id).get().store == "Tidal"
+    statement = Statement.objects.get(pk=both.statement_id)
+    assert (statement.reported_first, statement.reported_last) == (
+        dt.date(2026, 4, 1),
+        dt.date(2026, 5, 1),
+    )
+
+
+def test_the_same_figures_reported_in_a_new_month_are_new_lines(workspace, catalogue_):
+    run(workspace, dk([{}]), "april.tsv")
+    # The same song, store and figures reported in May is a new line (its bytes differ).
+    may = run(workspace, dk([{"Reporting_Date": "2026-05-05"}]), "may.tsv")
+    assert (may.lines, may.skipped) == (1, 0)
+    assert Earning.objects.count() == 2
+
+
+def test_lines_repeated_inside_one_file_are_all_kept(workspace, catalogue_):
+    """Two identical lines in one statement are what the distributor reported; only a line
+    imported before, from another file, is skipped."""
+    result = run(workspace, dk([{}, {}]))
+    assert (result.lines, result.skipped, result.matched) == (2, 0, 2)
+    assert result.total == Decimal("4.12345678901") * 2
+    again = run(workspace, dk([{}, {}, {"Store": "Tidal"}]), "again.tsv")
+    assert (again.lines, again.skipped) == (3, 2)
+
+
 def test_a_bad_line_at_the_end_leaves_nothing(workspace, catalogue_, settings, tmp_path):
     data = dk([{}, {}, {"Store": "Deezer", "Earnings_(USD)": "twelve"}])
     with pytest.raises(StatementError) as raised:
@@ -269,4 +308,4 @@ def test_text_with_backslashes_and_quoted_line_breaks_reads_back_as_written(work
     data = (header + "\n" + "\t".join(row[c] for c in DK_NEWER) + "\n").encode()
     run(workspace, data)
     earning = Earning.objects.get()
-    assert (earning.title, earning.artist) == ("Back\\slash\nSong", "AC\\DC")
+    assert (earning.item.title, earning.item.artist) == ("Back\\slash\nSong", "AC\\DC")

@@ -27,6 +27,7 @@ from rights.models import (
 )
 from rights.selectors.overview import rights_overview_get
 from tests.factories import PersonFactory, ReleaseFactory, TrackFactory
+from tests.rights.payout_helpers import reported_item
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,8 @@ def _statement(workspace, n, track, *, lines: int, unmatched: int, month: dt.dat
             line_hash=uuid.uuid5(uuid.NAMESPACE_OID, f"{n}-{i}"),
             statement_period=month, sale_period=month, booked_period=month, store="Spotify",
             territory="SE", units=10, gross=Decimal("1.50"), net=Decimal("1.50"),
-            currency=currency, match_key=f"k{n}-{i}", track=None if i < unmatched else track,
+            currency=currency, item=reported_item(workspace, title=f"Song {n}-{i}"),
+            track=None if i < unmatched else track,
         )  # fmt: skip
     return statement
 

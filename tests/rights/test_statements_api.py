@@ -114,7 +114,7 @@ def test_unmatched_then_a_rule_matches_them_and_delete_sends_them_back(
 def test_match_rule_input_errors(api, workspace, owner, track, other_workspace):
     foreign = TrackFactory(release__workspace=other_workspace)
     imported(workspace, owner, dk_file(rows=0, unmatched=1))
-    key = Earning.objects.get().match_key
+    key = Earning.objects.get().item.match_key
     client = api(owner)
     body = assert_error_shape(
         client.post(BASE + "match-rules/", {"key": key, "track": foreign.pk}, format="json"), 400

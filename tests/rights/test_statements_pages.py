@@ -167,7 +167,7 @@ def test_review_queue_matches_a_group_and_remembers_it(client, workspace, owner,
     client.force_login(owner)
     page = client.get(url("rights-review-queue", workspace)).content.decode()
     assert "Paper Boats" in page and "Shorelines — Paper Boats" in page
-    key = Earning.objects.filter(track__isnull=True).first().match_key
+    key = Earning.objects.filter(track__isnull=True).first().item.match_key
     r = client.post(url("rights-review-queue", workspace), {"key": key, "track": later.pk})
     assert r.status_code == 302
     page = client.get(r["Location"]).content.decode()
@@ -187,7 +187,7 @@ def test_review_queue_matches_a_group_and_remembers_it(client, workspace, owner,
 def test_review_queue_without_a_track_says_so(client, workspace, owner, track, other_workspace):
     foreign = TrackFactory(release__workspace=other_workspace, title="Not ours")
     imported(workspace, owner, dk_file(rows=0, unmatched=1))
-    key = Earning.objects.get().match_key
+    key = Earning.objects.get().item.match_key
     client.force_login(owner)
     for chosen in ("", foreign.pk):
         r = client.post(url("rights-review-queue", workspace), {"key": key, "track": chosen})
@@ -242,7 +242,7 @@ def test_viewer_cannot_write(client, workspace, viewer, member_of, track):
     client.force_login(viewer)
     r = upload(client, workspace, dk_file(rows=5))
     assert r.status_code == 403 and Statement.objects.count() == 1
-    key = statement.earnings.get().match_key
+    key = statement.earnings.get().item.match_key
     r = client.post(url("rights-review-queue", workspace), {"key": key, "track": track.pk})
     assert r.status_code == 403 and not MatchRule.objects.exists()
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rights.statements import StatementError, statement_open
+from rights.statements import StatementError, reading, statement_open
 
 from .helpers import DK_NEWER, dk_newer_row, stream, tsv
 
@@ -238,3 +238,194 @@ def test_random_bytes_raise_only_statement_errors(prefix, body):
             assert line.line_no >= 2
     except StatementError:
         pass
+
+
+# Reading in blocks -----------------------------------------------------------------------------
+
+H_TAB = b"a\tb\tc\n"
+PAD = b"1\t2\t3\n" * 3  # past the 16-byte head the tests below decide the encoding from
+
+
+def rows_of(data: bytes) -> tuple[list, tuple | None, str]:
+    """What rows() yields for ``data``, the error it ends with, and the encoding at the end."""
+    reader = reading.reader_open(io.BytesIO(data))
+    got = []
+    try:
+        for row in reader.rows():
+            got.append(row)
+    except StatementError as error:
+        return got, (str(error), error.code, error.line), reader.encoding
+    return got, None, reader.encoding
+
+
+def row(line_no: int, *fields: str, raw: bytes | None = None) -> tuple[int, list[str], bytes]:
+    return line_no, list(fields), "\t".join(fields).encode() if raw is None else raw
+
+
+PADDED = [row(2, "1", "2", "3"), row(3, "1", "2", "3"), row(4, "1", "2", "3")]
+
+# (file, rows, error, encoding at the end), read with a 16-byte head and a 40-byte line limit.
+BLOCK_CASES = {
+    "quoted field over two lines": (
+        b'a,b,c\n1,2,3\n4,"x\ny ""z""",6\n7,8,9\n',
+        [
+            row(2, "1", "2", "3", raw=b"1,2,3"),
+            row(3, "4", 'x\ny "z"', "6", raw=b'4,"x\ny ""z""",6'),
+            row(5, "7", "8", "9", raw=b"7,8,9"),
+        ],
+        None,
+        "utf-8",
+    ),
+    "quoted field with CRLF in it": (
+        b'a,b,c\r\n"x\r\ny",2,3\r\n7,8,9\r\n',
+        [row(2, "x\r\ny", "2", "3", raw=b'"x\r\ny",2,3'), row(4, "7", "8", "9", raw=b"7,8,9")],
+        None,
+        "utf-8",
+    ),
+    "quote never closed": (
+        b'a,b,c\n1,2,3\n4,"x\n5,6,7\n',
+        [row(2, "1", "2", "3", raw=b"1,2,3")],
+        (
+            "Line 3: a quoted field is not closed before the end of the file; the file may "
+            "have been cut short (download it again).",
+            "bad_row",
+            3,
+        ),
+        "utf-8",
+    ),
+    "CRLF and a blank CRLF line": (
+        b"a\tb\tc\r\n1\t2\t3\r\n\r\n4\t5\t6\r\n",
+        [row(2, "1", "2", "3"), row(4, "4", "5", "6")],
+        None,
+        "utf-8",
+    ),
+    "stray CRs and a last line ending in CR": (
+        b"a\tb\tc\n1\t2\r3\t4\n5\t6\t7\r\r\n8\t9\t0\r",
+        [
+            row(2, "1", "2\r3", "4"),
+            row(3, "5", "6", "7", raw=b"5\t6\t7\r"),
+            row(4, "8", "9", "0"),
+        ],
+        None,
+        "utf-8",
+    ),
+    "no newline at the end": (
+        H_TAB + b"1\t2\t3\n4\t5\t6",
+        [row(2, "1", "2", "3"), row(3, "4", "5", "6")],
+        None,
+        "utf-8",
+    ),
+    "blank lines": (
+        H_TAB + b"\n1\t2\t3\n  \n\n4\t5\t6\n\n",
+        [row(3, "1", "2", "3"), row(6, "4", "5", "6")],
+        None,
+        "utf-8",
+    ),
+    "Latin-1 after an ASCII head": (
+        H_TAB + PAD + "Inès\t2\t3\nChloé\t5\t6\n".encode("latin-1") + b"7\t8\t9\n",
+        [
+            *PADDED,
+            row(5, "Inès", "2", "3", raw="Inès\t2\t3".encode("latin-1")),
+            row(6, "Chloé", "5", "6", raw="Chloé\t5\t6".encode("latin-1")),
+            row(7, "7", "8", "9"),
+        ],
+        None,
+        "latin-1",
+    ),
+    "UTF-8 accents in the head, then Latin-1": (
+        "nàme\tb\tc\nInès\t2\t3\n".encode() + "Chloé\t5\t6\n".encode("latin-1") + b"7\t8\t9\n",
+        [row(2, "Inès", "2", "3")],
+        (
+            "Line 3: the file is not UTF-8 from line 3; save it as UTF-8 and upload it again.",
+            "bad_encoding",
+            3,
+        ),
+        "utf-8",
+    ),
+    "UTF-8 accents after an ASCII head, then Latin-1": (
+        H_TAB + PAD + "Inès\t2\t3\n".encode() + "Chloé\t5\t6\n".encode("latin-1"),
+        [*PADDED, row(5, "Inès", "2", "3")],
+        (
+            "Line 6: the file is not UTF-8 from line 6; save it as UTF-8 and upload it again.",
+            "bad_encoding",
+            6,
+        ),
+        "utf-8",
+    ),
+    "a NUL byte": (
+        H_TAB + PAD + b"4\t\x005\t6\n7\t8\t9\n",
+        PADDED,
+        (
+            "Line 5: the line holds binary data (NUL bytes); upload the statement as text.",
+            "bad_encoding",
+            5,
+        ),
+        "utf-8",
+    ),
+    "a line over the limit after one at it": (
+        H_TAB + b"1\t" + b"x" * 35 + b"\t3\n" + b"1\t" + b"x" * 36 + b"\t3\n4\t5\t6\n",
+        [row(2, "1", "x" * 35, "3")],
+        (
+            "Line 3: the line is longer than 1 MB; this is not a statement line.",
+            "line_too_long",
+            3,
+        ),
+        "utf-8",
+    ),
+    "a short row": (
+        H_TAB + PAD + b"4\t5\n7\t8\t9\n",
+        PADDED,
+        (
+            "Line 5: this row has 2 fields where the header has 3; the file may have been cut "
+            "short (download it again).",
+            "truncated",
+            5,
+        ),
+        "utf-8",
+    ),
+    "a long row": (
+        H_TAB + PAD + b"4\t5\t6\t7\n",
+        PADDED,
+        ("Line 5: this row has 4 fields where the header has 3.", "bad_row", 5),
+        "utf-8",
+    ),
+}
+
+
+@pytest.fixture
+def small_reads(monkeypatch):
+    """A 16-byte head and a 40-byte line limit, so a few lines cross every boundary."""
+    monkeypatch.setattr(reading, "HEAD_BYTES", 16)
+    monkeypatch.setattr(reading, "MAX_LINE_BYTES", 40)
+
+
+@pytest.mark.parametrize("line_by_line", [False, True], ids=["blocks", "line by line"])
+@pytest.mark.parametrize("case", BLOCK_CASES)
+def test_rows_are_the_same_wherever_the_blocks_end(monkeypatch, small_reads, case, line_by_line):
+    data, rows, error, encoding = BLOCK_CASES[case]
+    if line_by_line:
+        monkeypatch.setattr(reading, "_block_split", lambda *args: None)
+    # Every block size up to the whole file puts each line end, CR, quote, accent and NUL
+    # at, just before and just after a block's end.
+    for block in range(1, len(data) + 2):
+        monkeypatch.setattr(reading, "BLOCK_BYTES", block)
+        assert rows_of(data) == (rows, error, encoding), f"{block}-byte blocks"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    head=st.sampled_from([b"a,b,c\n", H_TAB + PAD, "nàme\tb\tc\n".encode()]),
+    body=_STATEMENT_BYTES.map(bytes),
+    block=st.integers(min_value=1, max_value=70),
+)
+def test_blocks_read_as_line_by_line_does(head, body, block):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reading, "HEAD_BYTES", 16)
+        patch.setattr(reading, "MAX_LINE_BYTES", 40)
+        patch.setattr(reading, "BLOCK_BYTES", block)
+        try:
+            expected = rows_of(head + body)
+            patch.setattr(reading, "_block_split", lambda *args: None)
+        except StatementError:
+            return  # the header itself is refused: no rows to compare
+        assert rows_of(head + body) == expected
