@@ -299,6 +299,12 @@ BLOCK_CASES = {
         None,
         "utf-8",
     ),
+    "CRLF and LF lines mixed": (
+        b"a\tb\tc\r\n1\t2\t3\n4\t5\t6\r\n7\t8\t9\n",
+        [row(2, "1", "2", "3"), row(3, "4", "5", "6"), row(4, "7", "8", "9")],
+        None,
+        "utf-8",
+    ),
     "stray CRs and a last line ending in CR": (
         b"a\tb\tc\n1\t2\r3\t4\n5\t6\t7\r\r\n8\t9\t0\r",
         [
