@@ -61,7 +61,8 @@ def _build(rows: int):
 
     from collaborators.models import Person, Workspace
     from releases.models import Expense, Release, Track
-    from rights.models import Earning, ExchangeRate, Share, SplitSet, Statement
+    from rights.models import Earning, ExchangeRate, ReportedItem, Share, SplitSet, Statement
+    from rights.statements import item_id
 
     month = dt.date(2026, 3, 1)
     ws = Workspace.objects.create(name="Bench", slug="bench", default_currency="EUR")
@@ -90,18 +91,23 @@ def _build(rows: int):
     statement = Statement.objects.create(workspace=ws, source="generic", filename="bench.csv",
                                          file="bench.csv", sha256="b" * 64)  # fmt: skip
 
+    items = ReportedItem.objects.bulk_create(
+        ReportedItem(id=item_id(workspace_id=ws.pk, isrc="", upc="", title=t.title, artist=""),
+                     workspace=ws, title=t.title, match_key=f"k{n}")
+        for n, t in enumerate(tracks)
+    )  # fmt: skip
+
     def line(i: int) -> list:
         track = tracks[i % TRACKS]
         return [ws.pk, statement.pk, i, f"{i:032x}", month, month, month, False,
-                ("Spotify", "Apple Music", "YouTube")[i % 3], ("SE", "DE", "US")[i % 3], "", "",
-                "", "", 1, Decimal("0.0031000000") + Decimal(i % 7) / 10000,
+                ("Spotify", "Apple Music", "YouTube")[i % 3], ("SE", "DE", "US")[i % 3],
+                1, Decimal("0.0031000000") + Decimal(i % 7) / 10000,
                 Decimal("0.0031000000") + Decimal(i % 7) / 10000, ("EUR", "USD")[i % 2],
-                f"k{i % TRACKS}", track.pk, track.release_id]  # fmt: skip
+                items[i % TRACKS].pk, track.pk, track.release_id]  # fmt: skip
 
     columns = ["workspace_id", "statement_id", "line_no", "line_hash", "statement_period",
-               "sale_period", "booked_period", "adjustment", "store", "territory", "isrc", "upc",
-               "title", "artist", "units", "gross", "net", "currency", "match_key", "track_id",
-               "release_id"]  # fmt: skip
+               "sale_period", "booked_period", "adjustment", "store", "territory", "units",
+               "gross", "net", "currency", "item_id", "track_id", "release_id"]  # fmt: skip
     started = time.perf_counter()
     if connection.vendor == "postgresql":
         # COPY: https://www.psycopg.org/psycopg3/docs/basic/copy.html
