@@ -1,7 +1,8 @@
 """Earnings point at a reported item (ISRC, UPC, title, artist, match key kept once) instead of
-carrying those on every line; the per-line unique index gives way to the import's check against
-the statements that could hold the same lines; earnings are indexed by (statement, booked month).
-Existing earnings get their items and statements their reported months here."""
+carrying those on every line; the line hash and its unique index give way to the import's check
+of the normalised content against the statements that could hold the same lines; earnings are
+indexed by (statement, booked month). Existing earnings get their items and statements their
+reported months here."""
 
 import uuid
 
@@ -119,6 +120,7 @@ class Migration(migrations.Migration):
         migrations.RemoveField(model_name="earning", name="title"),
         migrations.RemoveField(model_name="earning", name="artist"),
         migrations.RemoveField(model_name="earning", name="match_key"),
+        migrations.RemoveField(model_name="earning", name="line_hash"),
         migrations.AlterField(
             model_name="earning",
             name="statement",

@@ -31,6 +31,7 @@ from .statements import (
     Source,
     Statement,
     StatementJob,
+    earning_id,
 )
 from .works import Work, WorkParty
 
@@ -63,5 +64,6 @@ __all__ = [
     "Statement",
     "StatementJob",
     "Work",
+    "earning_id",
     "WorkParty",
 ]

@@ -1,14 +1,13 @@
 """Importing a distributor's statement: every line becomes an ``Earning``, all or nothing.
 
 - **Idempotent.** The file's SHA-256 identifies it: a file already imported changes nothing
-  (``duplicate``). Each line's content hash (``rights.statements.line_hash``) is kept with its
-  earning; after the lines are written, those that a statement imported before already holds
-  are removed again and counted (``skipped``), never doubled. Only statements of the same
-  source whose reported months overlap can hold the same lines (a line's bytes hold the month
-  it was reported in), so a new month's file checks nothing and a re-export checks only what
-  it overlaps. Imports in one workspace take turns (an advisory lock on PostgreSQL), so two
-  overlapping files cannot miss each other. Lines repeated inside one file are all kept: that
-  is what the statement says.
+  (``duplicate``). After the lines are written, those that a statement imported before already
+  holds (the same normalised content, ``SAME_LINE``) are removed again and counted
+  (``skipped``), never doubled. Only statements of the same source whose reported months
+  overlap can hold the same lines, so a new month's file checks nothing and a re-export checks
+  only what it overlaps. Imports in one workspace take turns (an advisory lock on
+  PostgreSQL), so two overlapping files cannot miss each other. Lines repeated inside one file
+  are all kept: that is what the statement says.
 - **All or nothing.** The earnings and the statement's figures are written in one transaction;
   a bad line anywhere (``StatementError``) or any other failure leaves no earning behind.
 - **Streaming.** The file is read a line at a time and written in batches, so memory does not
@@ -37,6 +36,8 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import queue
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -44,6 +45,7 @@ from decimal import Decimal
 from typing import IO, Any, BinaryIO
 
 import psycopg
+import psycopg.copy
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -63,6 +65,7 @@ from ..models import (
     Source,
     Statement,
     StatementJob,
+    earning_id,
 )
 from ..statements import GenericMapping, StatementError, item_id, match_key, statement_open
 from ..statements.base import normalise_text
@@ -76,7 +79,7 @@ Progress = Callable[[int, str], None]
 
 # The columns written for each line, in this order (see ``Earning``).
 COLUMNS = (
-    "workspace_id", "statement_id", "line_no", "line_hash", "statement_period", "sale_period",
+    "id", "workspace_id", "statement_id", "line_no", "statement_period", "sale_period",
     "booked_period", "adjustment", "store", "territory", "units", "gross", "net", "currency",
     "item_id", "track_id", "release_id", "rule_id",
 )  # fmt: skip
@@ -241,12 +244,52 @@ class _Matcher:
 # --- Writing ----------------------------------------------------------------------------------
 
 
+class _QueuedWriter(psycopg.copy.LibpqWriter):
+    """psycopg's COPY writer, fed by a thread from a short queue.
+
+    A plain ``LibpqWriter.write`` returns only once the server has taken the data, so the
+    parse would wait for PostgreSQL on every batch and the two would take turns on the two
+    cores. Here ``write`` hands the batch to a thread that waits for the server (without the
+    GIL) while the parse goes on; the queue holds at most ``depth`` batches, so memory stays
+    bounded when the server is the slower one. (psycopg's own ``QueuedLibpqWriter`` does the
+    same with a queue of up to 128 MB.)
+    """
+
+    def __init__(self, cursor: Any, *, depth: int = 4):
+        super().__init__(cursor)
+        self._queue: queue.Queue[bytes] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._send, name="statement-copy", daemon=True)
+        self._thread.start()
+
+    def _send(self) -> None:
+        try:
+            while data := self._queue.get():
+                super().write(data)
+        except BaseException as exc:  # handed to the parse's thread
+            self._error = exc
+            while self._queue.get():  # let write() and finish() through
+                pass
+
+    def write(self, data: Any) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(bytes(data))
+
+    def finish(self, exc: BaseException | None = None) -> None:
+        self._queue.put(b"")
+        self._thread.join()
+        if self._error is not None and exc is None:
+            raise self._error
+        super().finish(exc)
+
+
 class _Writer:
     """The lines into ``rights_earning``.
 
     PostgreSQL: one COPY for the whole file, open while the file is read, so the server
-    writes rows on its core while Python reads and parses on the other. SQLite: ``INSERT`` of
-    each batch.
+    writes rows on its core while Python reads and parses on the other (``_QueuedWriter``).
+    SQLite: ``INSERT`` of each batch.
     """
 
     def __init__(self) -> None:
@@ -257,8 +300,9 @@ class _Writer:
         self._cursor: Any = connection.cursor()
         if self.pg:
             # psycopg's cursor under Django's wrapper
-            self._context = self._cursor.cursor.copy(
-                f"COPY rights_earning ({self._names}) FROM STDIN"
+            raw = self._cursor.cursor
+            self._context = raw.copy(
+                f"COPY rights_earning ({self._names}) FROM STDIN", writer=_QueuedWriter(raw)
             )
             self._copy = self._context.__enter__()
 
@@ -370,59 +414,69 @@ def _write_lines(
     that repeats (months, stores, items) is worked out once and kept as the text it becomes."""
     pg = writer.pg
     figures = _Figures(source=parsed.source)
-    totals = figures.totals
-    head = f"{statement.workspace_id}\t{statement.pk}\t"
-    prefix = parsed.source.encode() + b"\x00"  # line_hash's, inlined
-    blake2b = hashlib.blake2b
+    tail_ids = f"\t{statement.workspace_id}\t{statement.pk}\t"
+    first_id = earning_id(statement_id=statement.pk, line_no=0)
     # (reported month, sale month) -> its COPY text and booking
     months: dict[tuple[dt.date, dt.date], tuple[str, dt.date, bool]] = {}
     stores: dict[str, str] = {}
-    match = matcher.match
+    items, match = matcher.items, matcher.match
+    # The net amounts of a batch, per currency, added up as Decimals once per batch.
+    nets: dict[str, list[str]] = {}
     workspace_id, statement_id = statement.workspace_id, statement.pk
     lines = unmatched = adjustments = 0
     batch: list[Any] = []
-    for line_no, raw, stmt, sale, store, territory, isrc, upc, title, artist, units, gross, net, \
+    for line_no, _raw, stmt, sale, store, territory, isrc, upc, title, artist, units, gross, net, \
             currency in parsed.records():  # fmt: skip
         lines += 1
         month = months.get((stmt, sale))
         if month is None:
             month = _month(figures, closed, stmt, sale)
             months[(stmt, sale)] = month
-        item = match(isrc, upc, title, artist)
+        item = items.get((isrc, upc, title, artist)) or match(isrc, upc, title, artist)
         if item.track_id is None:
             unmatched += 1
         if month[2]:
             adjustments += 1
-        total = totals.get(currency)
-        totals[currency] = Decimal(net) if total is None else total + Decimal(net)
-        hashed = blake2b(prefix + raw, digest_size=16).hexdigest()
+        amounts = nets.get(currency)
+        if amounts is None:
+            amounts = nets[currency] = []
+        amounts.append(net)
         if pg:
             text = stores.get(store)
             if text is None:
                 text = stores[store] = _copy_text(store)
             # One COPY text line; territory and currency are codes, the rest numbers.
             batch.append(
-                f"{head}{line_no}\t{hashed}\t{month[0]}\t{text}\t{territory}\t{units}\t{gross}\t"
-                f"{net}\t{currency}\t{item.tail}"
+                f"{first_id + line_no}{tail_ids}{line_no}\t{month[0]}\t"
+                f"{text}\t{territory}\t{units}\t{gross}\t{net}\t{currency}\t{item.tail}"
             )
         else:
             batch.append(
                 (
-                    workspace_id, statement_id, line_no, hashed, stmt, sale, month[1], month[2],
-                    store, territory, units, gross, net, currency, item.id.hex, item.track_id,
-                    item.release_id, item.rule_id,
+                    first_id + line_no, workspace_id, statement_id, line_no, stmt, sale, month[1],
+                    month[2], store, territory, units, gross, net, currency, item.id.hex,
+                    item.track_id, item.release_id, item.rule_id,
                 )
             )  # fmt: skip
         if len(batch) >= BATCH:
             writer.write(batch)
             batch = []
+            _add_up(figures.totals, nets)
             if progress is not None and size:
                 progress(5 + int(85 * min(stream.tell(), size) / size), "Importing lines")
     writer.write(batch)
+    _add_up(figures.totals, nets)
     if progress is not None:
         progress(92, "Saving")
     figures.lines, figures.unmatched, figures.adjustments = lines, unmatched, adjustments
     return figures
+
+
+def _add_up(totals: dict[str, Decimal], nets: dict[str, list[str]]) -> None:
+    """Add a batch's net amounts (text) to the totals per currency, exactly, and empty it."""
+    for currency, amounts in nets.items():
+        totals[currency] = totals.get(currency, Decimal(0)) + sum(map(Decimal, amounts))
+        amounts.clear()
 
 
 def _month(
@@ -441,15 +495,24 @@ def _month(
     return text, booked, moved
 
 
+# What makes two earnings the same line: everything the line said, normalised.
+SAME_LINE = (
+    "statement_period", "sale_period", "store", "territory", "item_id", "units", "gross", "net",
+    "currency",
+)  # fmt: skip
+
+
 def _skip_imported(*, statement: Statement, figures: _Figures) -> None:
     """Remove the lines this file shares with statements imported before; ``figures`` then
     count what is left.
 
-    A line's hash covers its bytes, which hold the month it was reported in, so only a
-    statement of the same source whose reported months overlap this one's can hold the same
-    lines: the check reads those statements' lines (none, for the usual new month) instead of
-    an index over every line the workspace ever imported, which each of a million inserted
-    lines would have to update.
+    The same line is one with the same normalised content (``SAME_LINE``: months, store,
+    territory, item, units, amounts, currency), so a re-export that writes "1.5" for "1.50"
+    or changes a column Liner does not read still repeats nothing. A line holds the month it
+    was reported in, so only a statement of the same source whose reported months overlap
+    this one's can hold the same lines: the check reads those statements' lines (none, for
+    the usual new month) instead of an index over every line the workspace ever imported,
+    which each of a million inserted lines would have to update.
     """
     if not figures.lines:
         return
@@ -458,7 +521,7 @@ def _skip_imported(*, statement: Statement, figures: _Figures) -> None:
             workspace_id=statement.workspace_id,
             source=figures.source,
             status=Statement.Status.IMPORTED,
-        )  # fmt: skip
+        )
         .exclude(pk=statement.pk)
         .filter(
             Q(reported_first__isnull=True)
@@ -471,7 +534,7 @@ def _skip_imported(*, statement: Statement, figures: _Figures) -> None:
     if not earlier.exists():
         return
     shared = Earning.objects.filter(
-        statement_id__in=earlier.values("pk"), line_hash=OuterRef("line_hash")
+        statement_id__in=earlier.values("pk"), **{name: OuterRef(name) for name in SAME_LINE}
     )
     skipped = Earning.objects.filter(statement=statement).filter(Exists(shared))
     if not skipped._raw_delete(skipped.db):

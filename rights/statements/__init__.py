@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from . import bandcamp, cdbaby, distrokid, tunecore
-from .base import ParsedLine, ParsedStatement, StatementError, item_id, line_hash, match_key
+from .base import ParsedLine, ParsedStatement, StatementError, item_id, match_key
 from .generic import GENERIC_FIELDS, GenericMapping, generic_layout, mapping_errors
 from .layouts import RECORD_FIELDS, Layout, record_line
 from .reading import Reader, header_key, reader_open
@@ -45,7 +45,6 @@ __all__ = [
     "ParsedStatement",
     "StatementError",
     "item_id",
-    "line_hash",
     "mapping_errors",
     "match_key",
     "statement_header",
@@ -61,7 +60,7 @@ class _Statement(ParsedStatement):
         self.header = reader.header
         self.delimiter = reader.delimiter
         self._reader = reader
-        self._build = layout.builder(reader.keys, reader.header)
+        self._records = layout.builder(reader.keys, reader.header)
         self._used = False
 
     @property
@@ -75,11 +74,7 @@ class _Statement(ParsedStatement):
         if self._used:
             raise RuntimeError("the lines can be read once: they are read from the stream")
         self._used = True
-        build = self._build
-        for line_no, fields, raw in self._reader.rows():
-            record = build(line_no, fields, raw)
-            if record is not None:
-                yield record
+        return self._records(self._reader.rows())
 
     def lines(self) -> Iterator[ParsedLine]:
         for record in self.records():

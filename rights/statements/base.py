@@ -38,7 +38,7 @@ class ParsedLine:
     ``isrc`` compact upper-case (12) or ""; ``upc`` digits (12–14) or ""."""
 
     line_no: int
-    raw: bytes  # the row as it was in the file, without its line ending (for line_hash)
+    raw: bytes  # the row as it was in the file, without its line ending
     statement_period: dt.date
     sale_period: dt.date
     store: str
@@ -108,9 +108,3 @@ def item_id(*, workspace_id: int, isrc: str, upc: str, title: str, artist: str) 
     """The id of a reported item (``rights.models.ReportedItem``): the same four values in the
     same workspace are always the same item, so an import needs no lookup to know it."""
     return uuid.uuid5(ITEM_NAMESPACE, f"{workspace_id}\x1f{isrc}\x1f{upc}\x1f{title}\x1f{artist}")
-
-
-def line_hash(*, source: str, raw: bytes) -> str:
-    """The identity of a line's content (32 hex characters): the same line in another file of
-    the same source is the same line, so importing it again changes nothing."""
-    return hashlib.blake2b(source.encode() + b"\x00" + raw, digest_size=16).hexdigest()

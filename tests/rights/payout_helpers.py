@@ -45,7 +45,7 @@ def earn(workspace, track, net, *, month=MARCH, currency=None, store="Spotify", 
     item = reported_item(workspace, title=track.title if track else f"Unknown {number}")
     return Earning.objects.create(
         workspace=workspace, statement=statement(workspace), line_no=number, item=item,
-        line_hash=f"{number:032x}", statement_period=month, sale_period=month, booked_period=month,
+        statement_period=month, sale_period=month, booked_period=month,
         store=store, territory=territory, net=Decimal(net), gross=Decimal(net),
         currency=currency or workspace.default_currency,
         track=track, release=track.release if track else None,

@@ -155,6 +155,15 @@ def test_the_same_figures_reported_in_a_new_month_are_new_lines(workspace, catal
     assert Earning.objects.count() == 2
 
 
+def test_a_re_export_written_differently_repeats_nothing(workspace, catalogue_):
+    """The same line is the same content, not the same bytes: "4.1" for "4.10" and another
+    "Date Inserted" (a column Liner does not read) are still the line imported before."""
+    run(workspace, dk([{"Earnings_(USD)": "4.10"}]), "april.tsv")
+    again = run(workspace, dk([{"Earnings_(USD)": "4.1", "Date_Inserted": "2026-06-01"}]), "re.tsv")
+    assert (again.lines, again.skipped, again.duplicate) == (1, 1, False)
+    assert Earning.objects.count() == 1
+
+
 def test_lines_repeated_inside_one_file_are_all_kept(workspace, catalogue_):
     """Two identical lines in one statement are what the distributor reported; only a line
     imported before, from another file, is skipped."""
