@@ -61,7 +61,15 @@ def _build(rows: int):
 
     from collaborators.models import Person, Workspace
     from releases.models import Expense, Release, Track
-    from rights.models import Earning, ExchangeRate, ReportedItem, Share, SplitSet, Statement
+    from rights.models import (
+        Earning,
+        ExchangeRate,
+        ReportedItem,
+        Share,
+        SplitSet,
+        Statement,
+        earning_id,
+    )
     from rights.statements import item_id
 
     month = dt.date(2026, 3, 1)
@@ -99,13 +107,14 @@ def _build(rows: int):
 
     def line(i: int) -> list:
         track = tracks[i % TRACKS]
-        return [ws.pk, statement.pk, i, month, month, month, False,
+        return [earning_id(statement_id=statement.pk, line_no=i), ws.pk, statement.pk, i, month,
+                month, month, False,
                 ("Spotify", "Apple Music", "YouTube")[i % 3], ("SE", "DE", "US")[i % 3],
                 1, Decimal("0.0031000000") + Decimal(i % 7) / 10000,
                 Decimal("0.0031000000") + Decimal(i % 7) / 10000, ("EUR", "USD")[i % 2],
                 items[i % TRACKS].pk, track.pk, track.release_id]  # fmt: skip
 
-    columns = ["workspace_id", "statement_id", "line_no", "statement_period",
+    columns = ["id", "workspace_id", "statement_id", "line_no", "statement_period",
                "sale_period", "booked_period", "adjustment", "store", "territory", "units",
                "gross", "net", "currency", "item_id", "track_id", "release_id"]  # fmt: skip
     started = time.perf_counter()

@@ -1,14 +1,17 @@
 """Earnings point at a reported item (ISRC, UPC, title, artist, match key kept once) instead of
 carrying those on every line; the line hash and its unique index give way to the import's check
-of the normalised content against the statements that could hold the same lines; earnings are
-indexed by (statement, booked month). Existing earnings get their items and statements their
-reported months here."""
+of the normalised content against the statements that could hold the same lines; an earning's
+id is its address (statement << 30 | line), and (workspace, booked month) has a BRIN index on
+PostgreSQL. Existing earnings get their items and new ids, and statements their reported
+months, here."""
 
 import uuid
 
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.models import Max, Min, Q
+from django.db.models import F, Max, Min, Q
+
+import rights.models.statements
 
 # rights.statements.base.ITEM_NAMESPACE / item_id, as they were when this migration was written.
 ITEM_NAMESPACE = uuid.UUID("5d0f3c4e-8a51-4b8e-9a3c-2f6e1d7b9c40")
@@ -36,6 +39,8 @@ def fill(apps, schema_editor):
         Earning.objects.filter(
             workspace_id=workspace_id, isrc=isrc, upc=upc, title=title, artist=artist
         ).update(item_id=pk)
+    # Each line's id becomes its address (statement << 30 | line); the old ids are far below.
+    Earning.objects.update(id=F("statement_id") * 1073741824 + F("line_no"))
     for statement in Statement.objects.filter(status="imported"):
         span = Earning.objects.filter(statement_id=statement.pk).aggregate(
             first=Min("statement_period"), last=Max("statement_period")
@@ -132,9 +137,29 @@ class Migration(migrations.Migration):
                 to="rights.statement",
             ),
         ),
+        migrations.AlterField(
+            model_name="earning",
+            name="id",
+            field=models.BigIntegerField(primary_key=True, serialize=False),
+        ),
         migrations.AddIndex(
             model_name="earning",
-            index=models.Index(fields=["statement", "booked_period"], name="earning_statement_idx"),
+            index=rights.models.statements.MonthIndex(
+                autosummarize=True, fields=["workspace", "booked_period"], name="earning_month_idx"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="earning",
+            constraint=models.CheckConstraint(
+                condition=Q(id=F("statement_id") * 1073741824 + F("line_no")),
+                name="earning_id_is_its_address",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="earning",
+            constraint=models.CheckConstraint(
+                condition=Q(line_no__lt=1073741824), name="earning_line_fits"
+            ),
         ),
         migrations.AddIndex(
             model_name="earning",

@@ -32,6 +32,7 @@ from .statements import (
     Statement,
     StatementJob,
     earning_id,
+    statement_lines,
 )
 from .works import Work, WorkParty
 
@@ -65,5 +66,6 @@ __all__ = [
     "StatementJob",
     "Work",
     "earning_id",
+    "statement_lines",
     "WorkParty",
 ]

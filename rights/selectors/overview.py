@@ -144,7 +144,7 @@ def _open_months(workspace: Workspace) -> list[OpenMonth]:
     closed = Period.objects.filter(workspace=workspace, status=Period.Status.CLOSED)
     months: dict[dt.date, OpenMonth] = {}
     for row in (
-        Earning.objects.of_workspace(workspace)
+        Earning.objects.filter(workspace=workspace)
         .exclude(booked_period__in=closed.values("month"))
         .values("booked_period", "currency")
         .annotate(lines=Count("id"), net=Sum("net"))

@@ -118,7 +118,7 @@ def payee_statement_detail(*, statement: PayeeStatement) -> StatementDetail:
     for column in ("store", "territory"):
         net = defaultdict(list)
         for row in (
-            Earning.objects.of_workspace(period.workspace_id)
+            Earning.objects.filter(workspace_id=period.workspace_id)
             .filter(
                 booked_period=period.month,
                 track_id__in=track_ids,

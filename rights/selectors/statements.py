@@ -20,7 +20,7 @@ def statement_list(*, workspace: Workspace) -> QuerySet[Statement]:
 
 def statement_earnings(*, statement: Statement) -> QuerySet[Earning]:
     return (
-        Earning.objects.filter(statement=statement)
+        Earning.objects.of_statement(statement)
         .select_related("item", "track", "release")
         .order_by("line_no")
     )

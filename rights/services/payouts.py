@@ -284,7 +284,7 @@ def _aggregate(*, workspace: Workspace, period: Period, work: _Work) -> Decimal:
     rates = _rates(workspace=workspace, month=month)
     by_currency: dict[str, list[tuple[int, int, Decimal]]] = defaultdict(list)
     rows = (
-        Earning.objects.of_workspace(workspace)
+        Earning.objects.filter(workspace=workspace)
         .filter(booked_period=month, track__isnull=False)
         .values("track_id", "track__release_id", "currency")
         .annotate(total=Sum("net"))
@@ -318,7 +318,7 @@ def _aggregate(*, workspace: Workspace, period: Period, work: _Work) -> Decimal:
     Conversion.objects.bulk_create(conversions)
     unmatched = ZERO
     for row in (
-        Earning.objects.of_workspace(workspace)
+        Earning.objects.filter(workspace=workspace)
         .filter(booked_period=month, track__isnull=True)
         .values("currency")
         .annotate(total=Sum("net"))
@@ -560,7 +560,7 @@ def period_close(*, period: Period, payments: list[dict] | None = None, user=Non
     if period.closed:
         period_assert_open(workspace=workspace, month=period.month)
     earlier_open = (
-        Earning.objects.of_workspace(workspace)
+        Earning.objects.filter(workspace=workspace)
         .filter(booked_period__lt=period.month)
         .exclude(booked_period__in=_closed(workspace))
         .order_by("booked_period")

@@ -36,8 +36,6 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import queue
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -45,7 +43,6 @@ from decimal import Decimal
 from typing import IO, Any, BinaryIO
 
 import psycopg
-import psycopg.copy
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -66,6 +63,7 @@ from ..models import (
     Statement,
     StatementJob,
     earning_id,
+    statement_lines,
 )
 from ..statements import GenericMapping, StatementError, item_id, match_key, statement_open
 from ..statements.base import normalise_text
@@ -244,52 +242,14 @@ class _Matcher:
 # --- Writing ----------------------------------------------------------------------------------
 
 
-class _QueuedWriter(psycopg.copy.LibpqWriter):
-    """psycopg's COPY writer, fed by a thread from a short queue.
-
-    A plain ``LibpqWriter.write`` returns only once the server has taken the data, so the
-    parse would wait for PostgreSQL on every batch and the two would take turns on the two
-    cores. Here ``write`` hands the batch to a thread that waits for the server (without the
-    GIL) while the parse goes on; the queue holds at most ``depth`` batches, so memory stays
-    bounded when the server is the slower one. (psycopg's own ``QueuedLibpqWriter`` does the
-    same with a queue of up to 128 MB.)
-    """
-
-    def __init__(self, cursor: Any, *, depth: int = 4):
-        super().__init__(cursor)
-        self._queue: queue.Queue[bytes] = queue.Queue(maxsize=depth)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._send, name="statement-copy", daemon=True)
-        self._thread.start()
-
-    def _send(self) -> None:
-        try:
-            while data := self._queue.get():
-                super().write(data)
-        except BaseException as exc:  # handed to the parse's thread
-            self._error = exc
-            while self._queue.get():  # let write() and finish() through
-                pass
-
-    def write(self, data: Any) -> None:
-        if self._error is not None:
-            raise self._error
-        self._queue.put(bytes(data))
-
-    def finish(self, exc: BaseException | None = None) -> None:
-        self._queue.put(b"")
-        self._thread.join()
-        if self._error is not None and exc is None:
-            raise self._error
-        super().finish(exc)
-
-
 class _Writer:
     """The lines into ``rights_earning``.
 
     PostgreSQL: one COPY for the whole file, open while the file is read, so the server
-    writes rows on its core while Python reads and parses on the other (``_QueuedWriter``).
-    SQLite: ``INSERT`` of each batch.
+    writes rows on its core while Python reads and parses on the other (the socket's buffer
+    holds the batch being written while the next one is parsed; a writer thread with a queue
+    measured no faster: the GIL hand-overs cost what the overlap gained). SQLite: ``INSERT``
+    of each batch.
     """
 
     def __init__(self) -> None:
@@ -300,9 +260,8 @@ class _Writer:
         self._cursor: Any = connection.cursor()
         if self.pg:
             # psycopg's cursor under Django's wrapper
-            raw = self._cursor.cursor
-            self._context = raw.copy(
-                f"COPY rights_earning ({self._names}) FROM STDIN", writer=_QueuedWriter(raw)
+            self._context = self._cursor.cursor.copy(
+                f"COPY rights_earning ({self._names}) FROM STDIN"
             )
             self._copy = self._context.__enter__()
 
@@ -531,15 +490,16 @@ def _skip_imported(*, statement: Statement, figures: _Figures) -> None:
             )
         )
     )
-    if not earlier.exists():
+    ranges = Q()
+    for pk in earlier.values_list("pk", flat=True):
+        ranges |= statement_lines(pk)
+    if not ranges:
         return
-    shared = Earning.objects.filter(
-        statement_id__in=earlier.values("pk"), **{name: OuterRef(name) for name in SAME_LINE}
-    )
-    skipped = Earning.objects.filter(statement=statement).filter(Exists(shared))
+    shared = Earning.objects.filter(ranges, **{name: OuterRef(name) for name in SAME_LINE})
+    skipped = Earning.objects.of_statement(statement).filter(Exists(shared))
     if not skipped._raw_delete(skipped.db):
         return
-    left = Earning.objects.filter(statement=statement).aggregate(
+    left = Earning.objects.of_statement(statement).aggregate(
         written=Count("id"),
         unmatched=Count("id", filter=Q(track__isnull=True)),
         adjustments=Count("id", filter=Q(adjustment=True)),
@@ -548,7 +508,8 @@ def _skip_imported(*, statement: Statement, figures: _Figures) -> None:
     figures.unmatched = left["unmatched"]
     figures.adjustments = left["adjustments"]
     figures.booked_into = set(
-        Earning.objects.filter(statement=statement, adjustment=True)
+        Earning.objects.of_statement(statement)
+        .filter(adjustment=True)
         .values_list("booked_period", flat=True)
         .distinct()
     )
@@ -556,7 +517,8 @@ def _skip_imported(*, statement: Statement, figures: _Figures) -> None:
 
 def _result(statement: Statement, *, duplicate: bool) -> ImportResult:
     booked = (
-        Earning.objects.filter(statement=statement, adjustment=True)
+        Earning.objects.of_statement(statement)
+        .filter(adjustment=True)
         .values_list("booked_period", flat=True)
         .distinct()
     )

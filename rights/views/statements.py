@@ -24,7 +24,15 @@ from collaborators.models import Workspace
 from collaborators.permissions import Action, require
 from releases.models import Track
 
-from ..models import ColumnMapping, MatchRule, Source, Statement, StatementJob
+from ..models import (
+    ColumnMapping,
+    Earning,
+    MatchRule,
+    Source,
+    Statement,
+    StatementJob,
+    earning_id,
+)
 from ..selectors import statements as selectors
 from ..services import matching
 from ..services import statements as svc
@@ -126,7 +134,11 @@ def statement_detail(request: HttpRequest, workspace: Workspace, statement_id: i
     job = _latest_job(statement)
     booked: list[str] = []
     if statement.adjustments:
-        months = statement.earnings.filter(adjustment=True).values_list("booked_period", flat=True)
+        months = (
+            Earning.objects.of_statement(statement)
+            .filter(adjustment=True)
+            .values_list("booked_period", flat=True)
+        )
         booked = sorted({f"{m:%Y-%m}" for m in months.distinct().order_by()})
     return render(
         request, "rights/statements/detail.html",
@@ -152,7 +164,12 @@ def statement_line(
             header = svc.statement_source_line(statement=statement, line_no=1)
         except (ValidationError, FileNotFoundError):
             header = ""
-    earning = statement.earnings.filter(line_no=line_no).select_related("track").first()
+    earning = (
+        Earning.objects.filter(statement=statement, pk=earning_id(statement_id=statement.pk,
+                                                                 line_no=line_no))
+        .select_related("track")
+        .first()
+    )  # fmt: skip
     return render(
         request, "rights/statements/line.html",
         {"statement": statement, "line_no": line_no, "text": text, "header": header,

@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from collaborators.models import PersonRole, PersonRoleLink
 from releases.models import Expense
-from rights.models import Earning, ReportedItem, Share, SplitKind, SplitSet, Statement
+from rights.models import (
+    Earning,
+    ReportedItem,
+    Share,
+    SplitKind,
+    SplitSet,
+    Statement,
+    earning_id,
+)
 from rights.statements import item_id
 from tests.factories import PersonFactory, ReleaseFactory, TrackFactory
 
@@ -43,8 +51,10 @@ def reported_item(workspace, *, title, key=None):
 def earn(workspace, track, net, *, month=MARCH, currency=None, store="Spotify", territory="SE"):
     number = next(_lines)
     item = reported_item(workspace, title=track.title if track else f"Unknown {number}")
+    source = statement(workspace)
     return Earning.objects.create(
-        workspace=workspace, statement=statement(workspace), line_no=number, item=item,
+        id=earning_id(statement_id=source.pk, line_no=number),
+        workspace=workspace, statement=source, line_no=number, item=item,
         statement_period=month, sale_period=month, booked_period=month,
         store=store, territory=territory, net=Decimal(net), gross=Decimal(net),
         currency=currency or workspace.default_currency,

@@ -23,6 +23,7 @@ from rights.models import (
     SplitSignature,
     Statement,
     Work,
+    earning_id,
 )
 from rights.selectors.overview import rights_overview_get
 from tests.factories import PersonFactory, ReleaseFactory, TrackFactory
@@ -71,6 +72,7 @@ def _statement(workspace, n, track, *, lines: int, unmatched: int, month: dt.dat
     statement.save(update_fields=["created_at"])
     for i in range(lines):
         Earning.objects.create(
+            id=earning_id(statement_id=statement.pk, line_no=i + 1),
             workspace=workspace, statement=statement, line_no=i + 1,
             statement_period=month, sale_period=month, booked_period=month, store="Spotify",
             territory="SE", units=10, gross=Decimal("1.50"), net=Decimal("1.50"),
