@@ -283,6 +283,8 @@ class Reader:
                         raise StatementError(_csv_reason(exc), line=first, code="bad_row") from None
                     if len(parts) > 1:
                         raw = b"".join(parts)
+                    # The field's further lines may have switched the file to Latin-1.
+                    encoding = self.encoding
                 else:
                     fields = text.rstrip("\r\n").split(delimiter)
                 if raw.endswith(b"\n"):

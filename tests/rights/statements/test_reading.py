@@ -435,3 +435,12 @@ def test_blocks_read_as_line_by_line_does(head, body, block):
         except StatementError:
             return  # the header itself is refused: no rows to compare
         assert rows_of(head + body) == expected
+
+
+def test_a_switch_to_latin1_inside_a_quoted_field_holds_for_the_lines_after(small_reads):
+    """The first Latin-1 byte comes on the second line of a quoted field: the file is Latin-1
+    from there, so a plain Latin-1 line after it is read, not refused as "not UTF-8"."""
+    data = 'name of the song\tb\n"x\nb\xe8"\ty\nc\xe8\tz\n'.encode("latin-1")  # ASCII head
+    rows, error, encoding = rows_of(data)
+    assert error is None and encoding == "latin-1"
+    assert [fields for _, fields, _ in rows] == [["x\nbè", "y"], ["cè", "z"]]
