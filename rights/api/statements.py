@@ -185,7 +185,6 @@ class MatchRuleListView(_Scope, generics.ListAPIView):
             workspace=self.workspace, key=data.validated_data["key"], track=track,
             user=request.user,
         )  # fmt: skip
-        rule.matched = rule.earnings.count()  # type: ignore[attr-defined]
         return Response(RightsMatchRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
 

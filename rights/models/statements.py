@@ -198,8 +198,7 @@ class Earning(models.Model):
     closed (``adjustment``). ``item`` is what was sold, as the statement names it.
     A line imported before, from another file, is skipped and counted (see
     ``rights.services.statements``). ``id`` is the line's address (``earning_id``). Amounts
-    keep the distributor's
-    precision and currency; conversion happens per period.
+    keep the distributor's precision and currency; conversion happens per period.
     """
 
     # The line's address, ``earning_id(statement, line_no)`` (checked by the database): the
@@ -211,8 +210,9 @@ class Earning(models.Model):
     # statement's lines (``Earning.objects.of_statement``); (workspace, booked month), a BRIN
     # index (``MonthIndex``); and the unmatched lines by item, for the review queue. The
     # foreign keys are not database constraints: Django's delete collector still cascades and
-    # nulls them, and the importer writes only ids it has just read or derived inside its
-    # transaction.
+    # nulls them (reading the table through, which only a workspace's deletion, a rule's and a
+    # failed statement's do), and the importer writes only ids it has just read or derived
+    # inside its transaction.
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="+", db_index=False,
         db_constraint=False,

@@ -27,7 +27,8 @@ from .periods import closed_months, period_booking
 def match_rule_create(
     *, workspace: Workspace, key: str, track: Track, user: Any = None
 ) -> MatchRule:
-    """Match every unmatched line with ``key`` to ``track`` and remember it for later imports.
+    """Match every unmatched line with ``key`` to ``track`` and remember it for later imports
+    (``rule.matched`` says how many lines it matched now).
 
     Lines booked into a closed month move to the next open one (``adjustment``)."""
     if track.workspace_id != workspace.pk:
@@ -55,12 +56,14 @@ def match_rule_create(
     rule.full_clean()
     rule.save()
     closed = closed_months(workspace=workspace)
+    matched = 0
     for month in set(lines.values_list("booked_period", flat=True)):
         booked, moved = period_booking(month=month, closed=closed)
         update: dict[str, Any] = {"track": track, "release_id": track.release_id, "rule": rule}
         if moved:
             update.update(booked_period=booked, adjustment=True)
-        lines.filter(booked_period=month).update(**update)
+        matched += lines.filter(booked_period=month).update(**update)
+    rule.matched = matched  # type: ignore[attr-defined]  # the lines it matched now
     return rule
 
 

@@ -226,7 +226,7 @@ def review_queue(request: HttpRequest, workspace: Workspace) -> HttpResponse:
             except ValidationError as exc:
                 errors[key] = " ".join(exc.messages)
             else:
-                count = rule.earnings.count()
+                count = rule.matched
                 messages.success(
                     request,
                     f"Matched {count} line{'' if count == 1 else 's'} to “{track.title}”; "
