@@ -56,6 +56,11 @@ def test_mark_as_paid_form(client, workspace, owner):
     client.post(url, {f"amount-{statement.pk}": "40.00", f"reference-{statement.pk}": "SEPA"})
     period = Period.objects.get()  # closing recalculates first: the statement rows are new
     assert period.closed and period.statements.get().payments == Decimal("40.00")
+    # A paid month says so, not what was due.
+    page = client.get(reverse("rights-period", args=["maya", "2026-03"])).content.decode()
+    assert "<td>Paid</td>" in page
+    mine = reverse("rights-payee-statement", args=["maya", period.statements.get().pk])
+    assert "Paid (40.00)" in client.get(mine).content.decode()
 
 
 def test_period_page_query_count_is_constant(client, workspace, owner):
