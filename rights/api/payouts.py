@@ -193,6 +193,21 @@ class AdvancesView(_FinanceScope, APIView):
         return Response(RightsAdvanceSerializer(advance).data, status=201)
 
 
+class AdvanceDetailView(_FinanceScope, APIView):
+    @extend_schema(
+        summary="Delete an advance (refused once a paid month recouped some of it)",
+        responses={204: None, 400: _REFUSED, 404: _NOT_FOUND},
+    )
+    def delete(self, request: Request, workspace_slug: str, pk: int) -> Response:
+        from ..models import Advance
+
+        advance = Advance.objects.filter(workspace=self.workspace, pk=pk).first()
+        if advance is None:
+            raise exceptions.NotFound("No such advance.")
+        svc.advance_delete(advance=advance, user=request.user)
+        return Response(status=204)
+
+
 class RightsSettingsView(_FinanceScope, APIView):
     @extend_schema(summary="Payout settings", responses={200: RightsSettingsSerializer})
     def get(self, request: Request, workspace_slug: str) -> Response:
@@ -224,6 +239,7 @@ class RightsSettingsView(_FinanceScope, APIView):
 urlpatterns: list[URLPattern] = [
     path("exchange-rates/", ExchangeRatesView.as_view(), name="api-rights-exchange-rates"),
     path("advances/", AdvancesView.as_view(), name="api-rights-advances"),
+    path("advances/<int:pk>/", AdvanceDetailView.as_view(), name="api-rights-advance"),
     path("rights-settings/", RightsSettingsView.as_view(), name="api-rights-settings"),
     path("periods/", PeriodListView.as_view(), name="api-rights-periods"),
     path("periods/<str:month>/", PeriodDetailView.as_view(), name="api-rights-period"),

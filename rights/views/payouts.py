@@ -271,6 +271,23 @@ def advances(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     }, status=status)  # fmt: skip
 
 
+@require_POST
+@workspace_page(Action.FINANCE_EDIT)
+def advance_delete(request: HttpRequest, workspace: Workspace, advance_id: int) -> HttpResponse:
+    from ..models import Advance
+
+    advance = Advance.objects.filter(pk=advance_id, workspace=workspace).first()
+    if advance is None:
+        raise Http404("No such advance.")
+    try:
+        svc.advance_delete(advance=advance, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Advance deleted.")
+    return redirect("rights-advances", workspace.slug)
+
+
 # --- Payee statements (payees see their own) --------------------------------------------------
 
 
@@ -338,6 +355,8 @@ urlpatterns: list[URLPattern] = [
     path("payouts/settings/", payouts_settings, name="rights-payouts-settings"),
     path("payouts/rates/", rates, name="rights-rates"),
     path("payouts/advances/", advances, name="rights-advances"),
+    path("payouts/advances/<int:advance_id>/delete/", advance_delete,
+         name="rights-advance-delete"),
     path("payouts/<str:month>/", period_detail, name="rights-period"),
     path("payouts/<str:month>/close/", period_close, name="rights-period-close"),
     path("mine/", my_statements, name="rights-my-statements"),

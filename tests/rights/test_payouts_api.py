@@ -99,6 +99,9 @@ def test_rates_advances_and_settings(api, owner, workspace, assert_shape=assert_
         "currency": "USD", "paid_on": "2026-01-01"}, format="json")  # fmt: skip
     assert created.status_code == 201
     assert len(client.get(f"{BASE}advances/").json()) == 1
+    gone = client.delete(f"{BASE}advances/{created.json()['id']}/")
+    assert gone.status_code == 204 and client.get(f"{BASE}advances/").json() == []
+    assert_shape(client.delete(f"{BASE}advances/{created.json()['id']}/"), 404)
     changed = client.put(
         f"{BASE}rights-settings/",
         {"default_payee_id": person.pk, "minimum_payout": "25.00"},

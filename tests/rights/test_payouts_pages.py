@@ -118,4 +118,12 @@ def test_advances_page_adds_one(client, workspace, owner):
             "currency": "USD", "paid_on": "2026-01-10", "recoup_from": "recipient"}  # fmt: skip
     assert client.post(url, form | {"amount": "-1"}).status_code == 400
     assert client.post(url, form).status_code == 302
-    assert Advance.objects.get().amount == Decimal("250.00")
+    advance = Advance.objects.get()
+    assert advance.amount == Decimal("250.00")
+    assert (
+        reverse("rights-advance-delete", args=["maya", advance.pk])
+        in client.get(url).content.decode()
+    )
+    delete = reverse("rights-advance-delete", args=["maya", advance.pk])
+    assert client.post(delete).status_code == 302 and not Advance.objects.exists()
+    assert client.post(delete).status_code == 404

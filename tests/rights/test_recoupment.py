@@ -97,3 +97,18 @@ def test_recipient_advance_comes_from_their_share_only(setup):
     maya_april = april.statements.get(payee=maya)
     assert maya_april.recouped == Decimal("10.00")
     assert maya_april.closing == Decimal("10.00")
+
+
+def test_an_advance_recouped_in_a_paid_month_cannot_be_deleted(setup):
+    from django.core.exceptions import ValidationError
+
+    from rights.services.payouts import advance_delete, period_close
+
+    workspace, track, maya, ola = setup
+    agreed_split(track, [(maya, "50"), (ola, "50")])
+    advance = _advance(workspace, track, maya, "30.00", Advance.RecoupFrom.TOP)
+    earn(workspace, track, "100.00")
+    period_close(period=period_calculate(workspace=workspace, month=MARCH))
+    with pytest.raises(ValidationError, match="recouped in a paid month"):
+        advance_delete(advance=advance)
+    assert Advance.objects.filter(pk=advance.pk).exists()
