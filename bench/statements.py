@@ -14,9 +14,12 @@ on every run), then, each in a fresh process that prints its wall time and peak 
   write, commit) on PostgreSQL (its own database, ``liner_bench_statements``) and on SQLite (a
   temporary data folder), each run into a new workspace with the 200-track catalogue.
 
-Medians of ``--runs`` runs (``--sqlite-runs`` for SQLite, which is slower). Nothing here passes
-or fails: timings on a shared machine are noisy, and the figures are for people to read. The
-issue's targets: the import within 4× of that COPY on PostgreSQL, under 300 MB on both.
+Before each PostgreSQL run, floor and import alike, the server is settled (``settle``: the
+earnings table vacuumed, a CHECKPOINT), so one run's background work does not land on the next
+one's clock. Medians of ``--runs`` runs (``--sqlite-runs`` for SQLite, which is slower).
+Nothing here passes or fails: timings on a shared machine are noisy, and the figures are for
+people to read. The issue's targets: the import within 4× of that COPY on PostgreSQL, under
+300 MB on both.
 """
 
 from __future__ import annotations
