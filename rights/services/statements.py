@@ -621,6 +621,13 @@ def statement_import(
                 mapping=mapping, user=user, progress=progress,
             )  # fmt: skip
     sha256, size = _digest(file)
+    limit = max_upload_bytes()
+    if size > limit:  # as for uploads; it also keeps line numbers under 2**30 (earning_id)
+        mb = 2**20
+        raise StatementError(
+            f"The file is {size / mb:,.0f} MB; the limit is {limit / mb:,.0f} MB.",
+            code="too_large",
+        )
     existing = _already(workspace.pk, sha256)
     if existing is not None:
         return _result(existing, duplicate=True)

@@ -318,3 +318,10 @@ def test_text_with_backslashes_and_quoted_line_breaks_reads_back_as_written(work
     run(workspace, data)
     earning = Earning.objects.get()
     assert (earning.item.title, earning.item.artist) == ("Back\\slash\nSong", "AC\\DC")
+
+
+def test_a_file_over_the_limit_is_refused_from_the_command_line_too(workspace, settings):
+    settings.RIGHTS_STATEMENT_MAX_BYTES = 100
+    with pytest.raises(StatementError, match="the limit is") as caught:
+        run(workspace, dk([{}, {}]))
+    assert caught.value.code == "too_large" and not Statement.objects.exists()
