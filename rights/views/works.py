@@ -30,7 +30,7 @@ from ..selectors import works as sel
 from ..services import sheets, splits
 from ..services import works as svc
 
-SHARE_ROWS = 8  # empty rows offered on the split form; more via "add a row" in the script
+SHARE_ROWS = 8  # rows offered on the split form; more with its "Add a row" button
 
 
 class WorkForm(forms.Form):

@@ -188,3 +188,33 @@ def match_unknown_line(page) -> None:
     select.select_option(label=label)
     row.get_by_role("button", name="Match").click()
     page.get_by_text("Every imported line is matched to a recording.").wait_for()
+
+
+def test_a_split_of_ten_parties_through_the_add_a_row_button(page, workspace):
+    """The form offers eight rows; "Add a row" gives more, and the live total counts them."""
+    from rights.models import SplitSet, Work
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    people = [Person.objects.create(workspace=workspace, name=f"Writer {n:02d}") for n in range(10)]
+    work = Work.objects.get(workspace=workspace, title="Low Tide")
+    login(page, OWNER)
+    page.wait_for_url("**/w/maya-lind/")
+    page.goto(f"/w/maya-lind/rights/works/{work.pk}/splits/new/")
+    rows = page.locator("#shares tbody tr")
+    assert rows.count() == 8
+    page.get_by_role("button", name="Add a row").click()
+    page.get_by_role("button", name="Add a row").click()
+    assert rows.count() == 10
+    for n, person in enumerate(people, start=1):
+        page.get_by_label(f"Person, row {n}", exact=True).select_option(label=person.name)
+        page.get_by_label(f"Role, row {n}", exact=True).select_option(label="Writer")
+        page.get_by_label(f"Share, row {n}", exact=True).fill("10")
+    assert page.locator("#share-total").inner_text() == "100 %"
+    page.get_by_label("Starts from (month)").fill("2026-01")
+    page.get_by_role("button", name="Save the new version").click()
+    page.wait_for_url(f"**/rights/works/{work.pk}/")
+    split = SplitSet.objects.get(work=work, kind="publishing")
+    assert split.shares.count() == 10 and split.total == Decimal("100")
+    assert errors == []
