@@ -34,9 +34,7 @@ def match_rule_create(
     if track.workspace_id != workspace.pk:
         raise ValidationError({"track": "Choose a track of this workspace."})
     key = (key or "").strip()
-    lines = Earning.objects.filter(
-        workspace=workspace, item__workspace=workspace, item__match_key=key, track__isnull=True
-    )
+    lines = Earning.objects.filter(workspace=workspace, item__match_key=key, track__isnull=True)
     sample = (
         ReportedItem.objects.filter(workspace=workspace, match_key=key)
         .filter(Exists(Earning.objects.filter(item=OuterRef("pk"), track__isnull=True)))

@@ -515,13 +515,18 @@ def _skip_imported(*, statement: Statement, figures: _Figures) -> None:
     )
 
 
-def _result(statement: Statement, *, duplicate: bool) -> ImportResult:
-    booked = (
-        Earning.objects.of_statement(statement)
-        .filter(adjustment=True)
-        .values_list("booked_period", flat=True)
-        .distinct()
-    )
+def _result(
+    statement: Statement, *, duplicate: bool, booked_into: set[dt.date] | None = None
+) -> ImportResult:
+    """What the import of ``statement`` did; ``booked_into`` (the months adjustments went to)
+    is read from its earnings unless the caller knows it."""
+    if booked_into is None:
+        booked_into = set(
+            Earning.objects.of_statement(statement)
+            .filter(adjustment=True)
+            .values_list("booked_period", flat=True)
+            .distinct()
+        )
     return ImportResult(
         statement_id=statement.pk,
         source=statement.source,
@@ -533,7 +538,7 @@ def _result(statement: Statement, *, duplicate: bool) -> ImportResult:
         total=statement.total,
         currency=statement.currency,
         duplicate=duplicate,
-        booked_into=sorted(f"{m:%Y-%m}" for m in booked),
+        booked_into=sorted(f"{m:%Y-%m}" for m in booked_into),
     )
 
 
@@ -569,13 +574,9 @@ def _import_into(
     statement.error = ""
     statement.imported_at = timezone.now()
     statement.save()
-    return ImportResult(
-        statement_id=statement.pk, source=statement.source, lines=statement.lines,
-        matched=statement.matched, unmatched=statement.unmatched, skipped=statement.skipped,
-        adjustments=statement.adjustments, total=statement.total,
-        currency=", ".join(currencies), duplicate=False,
-        booked_into=sorted(f"{m:%Y-%m}" for m in figures.booked_into),
-    )  # fmt: skip
+    result = _result(statement, duplicate=False, booked_into=figures.booked_into)
+    result.currency = ", ".join(currencies)
+    return result
 
 
 def _already(workspace_id: int, sha256: str) -> Statement | None:

@@ -180,12 +180,7 @@ class Reader:
                 text = raw.decode(self.encoding)
             except UnicodeDecodeError:
                 if not ascii_so_far:
-                    raise StatementError(
-                        f"the file is not UTF-8 from line {line_no}; save it as UTF-8 and "
-                        "upload it again.",
-                        line=line_no,
-                        code="bad_encoding",
-                    ) from None
+                    raise _not_utf8(line_no) from None
                 self.encoding = "latin-1"
                 text = raw.decode("latin-1")
             if ascii_so_far and not raw.isascii():
@@ -247,12 +242,7 @@ class Reader:
                     try:
                         text = raw.decode(encoding)
                     except UnicodeDecodeError:
-                        raise StatementError(
-                            f"the file is not UTF-8 from line {line_no}; save it as UTF-8 and "
-                            "upload it again.",
-                            line=line_no,
-                            code="bad_encoding",
-                        ) from None
+                        raise _not_utf8(line_no) from None
                 if '"' in text:
                     # Quoted fields (maybe with newlines in them): the csv module reads the
                     # record, pulling further lines only while a quote is open.
@@ -328,6 +318,14 @@ def _block_split(
     return raws, texts
 
 
+def _not_utf8(line: int) -> StatementError:
+    return StatementError(
+        f"the file is not UTF-8 from line {line}; save it as UTF-8 and upload it again.",
+        line=line,
+        code="bad_encoding",
+    )
+
+
 def _width_error(fields: int, width: int, line: int) -> StatementError:
     if fields < width:
         return StatementError(
@@ -386,11 +384,7 @@ def reader_open(stream: BinaryIO) -> Reader:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError:
-        raise StatementError(
-            "the file is not UTF-8 from line 1; save it as UTF-8 and upload it again.",
-            line=1,
-            code="bad_encoding",
-        ) from None
+        raise _not_utf8(1) from None
     delimiter = _delimiter_sniff(text)
     columns = text.count(delimiter) + 1
     if columns > MAX_COLUMNS:
